@@ -1,0 +1,325 @@
+import { z } from 'zod';
+import { INSTANT_RANGE, LIMITS } from './limits.js';
+
+/**
+ * Text that every backend can store: well-formed UTF-16 (no lone surrogates, which JSON columns
+ * reject) and no NUL character (PostgreSQL text cannot hold U+0000).
+ */
+export function isStorableText(value: string): boolean {
+  return value.isWellFormed() && !value.includes('\u0000');
+}
+
+const storableMessage = 'must not contain NUL characters or unpaired surrogates';
+
+/** A string of at most `max` characters (at least `min`, default 1) that every backend can store. */
+export function text(max: number, min = 1) {
+  return z
+    .string()
+    .min(min, min === 1 ? 'must not be empty' : `must have at least ${min} characters`)
+    .max(max, `must have at most ${max} characters`)
+    .refine(isStorableText, { message: storableMessage, params: { code: 'invalid_characters' } });
+}
+
+/** A name, label or other short piece of text (up to {@link LIMITS.shortText} characters). */
+export const shortText = () => text(LIMITS.shortText);
+
+/** A system name such as `crm`, `erp`, `mail` or `salesforce-eu`: lower case, digits, `.`, `_`, `-`. */
+export const SystemNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must have at most 64 characters')
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower case letters, digits, ".", "_" or "-", e.g. "crm" or "erp-eu"');
+
+/** A tag: up to {@link LIMITS.tag} characters, no spaces at either end. */
+export const TagSchema = text(LIMITS.tag).regex(/^\S(.*\S)?$/, 'must not start or end with white space');
+
+export const TagsSchema = z.array(TagSchema).max(LIMITS.listItems, `must have at most ${LIMITS.listItems} tags`);
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** `true` when `value` is a canonical (upper-case Crockford base32) ULID. */
+export function isUlid(value: unknown): value is string {
+  return typeof value === 'string' && ULID_PATTERN.test(value);
+}
+
+const ulid = () => z.string().regex(ULID_PATTERN, 'must be a ULID (26 characters, Crockford base32, upper case)');
+
+export const CustomerIdSchema = ulid().brand<'CustomerId'>();
+export const InteractionIdSchema = ulid().brand<'InteractionId'>();
+export const CommunicationIdSchema = ulid().brand<'CommunicationId'>();
+export const FinancialRecordIdSchema = ulid().brand<'FinancialRecordId'>();
+export const FollowUpIdSchema = ulid().brand<'FollowUpId'>();
+
+/** Id of a customer. A ULID, branded so that it cannot be passed where another entity's id is expected. */
+export type CustomerId = z.output<typeof CustomerIdSchema>;
+export type InteractionId = z.output<typeof InteractionIdSchema>;
+export type CommunicationId = z.output<typeof CommunicationIdSchema>;
+export type FinancialRecordId = z.output<typeof FinancialRecordIdSchema>;
+export type FollowUpId = z.output<typeof FollowUpIdSchema>;
+/** Any record id. */
+export type RecordId = CustomerId | InteractionId | CommunicationId | FinancialRecordId | FollowUpId;
+
+// ---------------------------------------------------------------------------------------------
+// Instants
+
+/**
+ * A point in time as stored and returned: a UTC ISO-8601 string with millisecond precision,
+ * e.g. `2026-03-01T09:30:00.000Z`. Strings of this form sort chronologically.
+ */
+export type Instant = string;
+
+/** What callers may pass for an instant: a valid `Date`, or an ISO-8601 string with an offset. */
+export type InstantInput = Date | string;
+
+const instantMessage = 'must be a Date or an ISO-8601 date-time with an offset, e.g. 2026-03-01T09:30:00Z';
+const looseDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/i;
+
+const minInstant = Date.UTC(INSTANT_RANGE.minYear, 0, 1);
+const maxInstant = Date.UTC(INSTANT_RANGE.maxYear, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Normalises a `Date` or an ISO-8601 string with offset to the stored form, or returns `undefined`
+ * when it is not a valid instant in the supported range.
+ */
+export function toInstant(value: unknown): Instant | undefined {
+  if (typeof value === 'string' && value.length === 24 && value.charCodeAt(23) === 90) {
+    // Already in stored form: validated without building a new string.
+    const ms = parseCanonicalUtc(value);
+    if (ms !== undefined) return ms >= minInstant && ms <= maxInstant ? value : undefined;
+  }
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? parseIsoWithOffset(value) : Number.NaN;
+  if (!(ms >= minInstant && ms <= maxInstant)) return undefined;
+  return new Date(ms).toISOString();
+}
+
+const isoPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
+const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Two ASCII digits at `at` as a number, or -1. */
+function digits2(value: string, at: number): number {
+  const a = value.charCodeAt(at) - 48;
+  const b = value.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * Fast path for the stored form itself (`2026-03-01T09:30:00.000Z`), by far the most common input
+ * on bulk paths: parsed without a regular expression. `undefined` sends it to the general parser.
+ */
+function parseCanonicalUtc(value: string): number | undefined {
+  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[19] !== '.') return undefined;
+  const century = digits2(value, 0);
+  const yy = digits2(value, 2);
+  const month = digits2(value, 5);
+  const day = digits2(value, 8);
+  const hour = digits2(value, 11);
+  const minute = digits2(value, 14);
+  const second = digits2(value, 17);
+  const ms10 = digits2(value, 20);
+  const ms1 = value.charCodeAt(22) - 48;
+  if (century < 0 || yy < 0 || month < 1 || day < 1 || hour < 0 || minute < 0 || second < 0 || ms10 < 0 || ms1 < 0 || ms1 > 9) return undefined;
+  const year = century * 100 + yy;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 && leap ? 29 : daysInMonth[month - 1];
+  if (year < INSTANT_RANGE.minYear || monthDays === undefined || day > monthDays || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms10 * 10 + ms1);
+}
+
+/**
+ * Epoch milliseconds of an ISO-8601 date-time with offset, or `NaN` when it is malformed or names
+ * a day, hour or offset that does not exist. (`Date.parse` rolls 2026-02-30 over to 2 March, so it
+ * cannot be used to validate.)
+ */
+function parseIsoWithOffset(value: string): number {
+  if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */) {
+    const fast = parseCanonicalUtc(value);
+    if (fast !== undefined) return fast;
+  }
+  const m = isoPattern.exec(value);
+  if (m === null) return Number.NaN;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 && leap ? 29 : daysInMonth[month - 1];
+  // Checked here because Date.UTC maps years 0-99 to 1900-1999.
+  if (year < INSTANT_RANGE.minYear) return Number.NaN;
+  if (monthDays === undefined || day < 1 || day > monthDays || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  let offsetMinutes = 0;
+  if (m[8] === undefined) {
+    const offsetHours = Number(m[10]);
+    const offsetMins = Number(m[11]);
+    if (offsetHours > 23 || offsetMins > 59) return Number.NaN;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+}
+
+/** Says what is wrong with a value that {@link toInstant} refused. */
+function instantProblem(value: unknown): { code: string; message: string } {
+  if (value instanceof Date && Number.isNaN(value.getTime())) return { code: 'invalid_date', message: 'must be a valid Date, not an Invalid Date' };
+  if (typeof value !== 'string' && !(value instanceof Date)) return { code: 'invalid_type', message: instantMessage };
+  if (typeof value === 'string' && !looseDateTime.test(value)) return { code: 'invalid_date', message: instantMessage };
+  if (typeof value === 'string' && !/(Z|[+-]\d{2}:\d{2})$/i.test(value)) {
+    return { code: 'missing_offset', message: 'must include an offset (Z or ±hh:mm): without one the instant is ambiguous' };
+  }
+  if (typeof value === 'string' && Number.isNaN(parseIsoWithOffset(value))) {
+    return { code: 'invalid_date', message: `${JSON.stringify(value)} is not a real date and time (check the day of the month and the hour)` };
+  }
+  return { code: 'invalid_date', message: `must be between years ${INSTANT_RANGE.minYear} and ${INSTANT_RANGE.maxYear}` };
+}
+
+/** Schema of an instant: accepts {@link InstantInput}, outputs the stored UTC string. */
+export const InstantSchema = z
+  .custom<InstantInput>()
+  .meta({
+    type: 'string',
+    format: 'date-time',
+    description: 'An ISO-8601 date-time with an offset (Z or ±hh:mm); stored as UTC with milliseconds.',
+  })
+  .transform((value, ctx): Instant => {
+    const instant = toInstant(value);
+    if (instant === undefined) {
+      const { code, message } = instantProblem(value);
+      ctx.issues.push({ code: 'custom', input: value, message, params: { code } });
+      return z.NEVER;
+    }
+    return instant;
+  });
+
+/** Schema of an instant as stored (already normalised). */
+export const StoredInstantSchema = z.iso.datetime({ precision: 3, error: 'must be a UTC instant like 2026-03-01T09:30:00.000Z' });
+
+// ---------------------------------------------------------------------------------------------
+// Bounded custom metadata
+
+/** JSON data as stored in custom metadata and attributes. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Keys that would reach `Object.prototype` if the data were ever merged with a naive deep merge. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface JsonProblem {
+  code: 'too_deep' | 'too_big' | 'forbidden_key' | 'invalid_type' | 'invalid_characters';
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Checks that `value` is a plain JSON object within the metadata limits. The walk is recursive but
+ * bounded: it refuses anything deeper than {@link LIMITS.metadataDepth} before descending further,
+ * so a hostile, deeply nested or cyclic value can neither overflow the stack nor loop, and it stops
+ * as soon as the size budget is spent.
+ */
+export function checkJsonObject(value: unknown): JsonProblem | undefined {
+  if (!isPlainObject(value)) return { code: 'invalid_type', path: [], message: 'must be a plain JSON object' };
+  const budget = { size: LIMITS.metadataSize };
+  const problem = checkJsonNode(value, 0, budget);
+  if (problem) problem.path.reverse(); // built from the leaf up
+  return problem;
+}
+
+function checkJsonNode(node: unknown, depth: number, budget: { size: number }): JsonProblem | undefined {
+  if (depth > LIMITS.metadataDepth) {
+    return { code: 'too_deep', path: [], message: `must not nest deeper than ${LIMITS.metadataDepth} levels` };
+  }
+  let problem: JsonProblem | undefined;
+  if (node === null || typeof node === 'boolean') {
+    budget.size -= 5;
+  } else if (typeof node === 'number') {
+    if (!Number.isFinite(node)) return { code: 'invalid_type', path: [], message: 'must be a finite number' };
+    budget.size -= 8;
+  } else if (typeof node === 'string') {
+    if (!isStorableText(node)) return { code: 'invalid_characters', path: [], message: storableMessage };
+    budget.size -= node.length + 2;
+  } else if (Array.isArray(node)) {
+    if (node.length > LIMITS.metadataEntries) {
+      return { code: 'too_big', path: [], message: `must have at most ${LIMITS.metadataEntries} items` };
+    }
+    budget.size -= 2;
+    for (let i = 0; i < node.length && problem === undefined && budget.size >= 0; i++) {
+      problem = checkJsonNode(node[i], depth + 1, budget);
+      problem?.path.push(i);
+    }
+  } else if (isPlainObject(node)) {
+    budget.size -= 2;
+    let count = 0;
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      if (++count > LIMITS.metadataEntries) {
+        return { code: 'too_big', path: [], message: `must have at most ${LIMITS.metadataEntries} keys` };
+      }
+      if (FORBIDDEN_KEYS.has(key)) problem = { code: 'forbidden_key', path: [], message: `the key "${key}" is not allowed` };
+      else if (!isStorableText(key)) problem = { code: 'invalid_characters', path: [], message: `key ${storableMessage}` };
+      else {
+        budget.size -= key.length + 3;
+        problem = checkJsonNode(node[key], depth + 1, budget);
+      }
+      if (problem) {
+        problem.path.push(key);
+        break;
+      }
+      if (budget.size < 0) break;
+    }
+  } else {
+    return { code: 'invalid_type', path: [], message: 'must be JSON data (string, finite number, boolean, null, array or plain object)' };
+  }
+  if (problem === undefined && budget.size < 0 && depth === 0) {
+    return { code: 'too_big', path: [], message: `must serialise to at most ${LIMITS.metadataSize} characters` };
+  }
+  return problem;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Custom metadata or attributes: a plain JSON object, at most {@link LIMITS.metadataDepth} levels
+ * deep, {@link LIMITS.metadataEntries} entries per level and {@link LIMITS.metadataSize} characters
+ * in all; `__proto__`, `constructor` and `prototype` keys are refused.
+ */
+export const MetadataSchema = z
+  .custom<JsonObject>()
+  .meta({
+    type: 'object',
+    description: `Custom JSON data: at most ${LIMITS.metadataDepth} levels deep, ${LIMITS.metadataEntries} entries per level, ${LIMITS.metadataSize} characters in all; no __proto__, constructor or prototype keys.`,
+  })
+  .superRefine((value, ctx) => {
+  const problem = checkJsonObject(value);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: { code: problem.code } });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Message ids
+
+/**
+ * A Message-ID as used in `messageId`, `inReplyTo` and `references`: stored without the angle
+ * brackets and surrounding white space (`<abc@mail.example>` → `abc@mail.example`).
+ */
+export const MessageIdSchema = text(LIMITS.messageId).transform((value, ctx) => {
+  const id = value.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+  if (id === '' || /\s/.test(id)) {
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: 'must be one message id such as <abc@mail.example>',
+      params: { code: 'invalid_message_id' },
+    });
+    return z.NEVER;
+  }
+  return id;
+});
+
