@@ -6,3 +6,7 @@
 export * from './errors/index.js';
 export * from './models/index.js';
 export * from './validation/index.js';
+export * from './store/index.js';
+export type { AuditHead, AuditProblem, AuditVerification } from './audit/verify.js';
+export { canonicalJson } from './audit/canonical-json.js';
+export * from './adapters/contract.js';

@@ -104,8 +104,8 @@ export class ValidationError extends TouchlogError {
 export class NotFoundError extends TouchlogError {
   readonly entity: string;
   readonly id: string;
-  constructor(entity: string, id: string) {
-    super('NOT_FOUND', `${entity} ${id} was not found`);
+  constructor(entity: string, id: string, message = `${entity} ${id} was not found`) {
+    super('NOT_FOUND', message);
     this.entity = entity;
     this.id = id;
   }

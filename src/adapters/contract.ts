@@ -1,0 +1,326 @@
+/**
+ * The storage adapter contract: the narrow interface a backend implements so that touchlog can
+ * store its records there.
+ *
+ * Adapters store and fetch; they never validate, assign ids or versions, compute, or audit. The
+ * core hands them rows whose indexed columns (`customerId`, `at`, `kind`, `status`...) are already
+ * computed, and asks for rows back through a handful of filtered, keyset-paginated queries.
+ *
+ * Every method takes the tenant explicitly and must confine itself to that tenant's rows: the core
+ * binds one tenant per instance, and the adapter is where that promise is kept.
+ *
+ * Driver types never appear here. An adapter for a new backend implements {@link StorageAdapter}
+ * and proves itself with `runAdapterConformance` from `touchlog/testing`.
+ *
+ * @module
+ */
+
+/** The record collections. */
+export type Collection = 'customers' | 'interactions' | 'communications' | 'financial' | 'followUps';
+
+export const COLLECTIONS: readonly Collection[] = ['customers', 'interactions', 'communications', 'financial', 'followUps'];
+
+/** A JSON object as stored in a document column. */
+export type JsonDocument = Record<string, unknown>;
+
+/**
+ * One record as an adapter stores it: indexed columns computed by the core, and the whole record
+ * as a JSON document. Instants are UTC ISO strings with milliseconds (`2026-03-01T09:30:00.000Z`);
+ * they sort correctly as strings, so adapters compare and order them as text.
+ */
+export interface RecordRow {
+  readonly collection: Collection;
+  readonly id: string;
+  readonly version: number;
+  /**
+   * The customer the record currently belongs to. For a customer row, the customer it was merged
+   * into, or its own id.
+   */
+  readonly customerId: string;
+  /** The customer the record was recorded for; unlike `customerId`, merges never change it. */
+  readonly homeCustomerId: string;
+  /** The instant lists are ordered by: when it happened (occurred, sent, issued, received...). */
+  readonly at: string;
+  /** When something about the record falls due (invoice, promise, follow-up, KYC review), if anything. */
+  readonly dueAt: string | null;
+  /** Sub-type: the financial record type, the notification type of a message... */
+  readonly kind: string | null;
+  readonly channel: string | null;
+  readonly purpose: string | null;
+  readonly status: string | null;
+  readonly sourceSystem: string | null;
+  readonly sourceExternalId: string | null;
+  /** Digest of the source payload last accepted for this source key (idempotency). */
+  readonly sourceHash: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly data: JsonDocument;
+}
+
+/** A link from a record to a financial document, indexed for reverse lookups. */
+export interface LinkRow {
+  readonly kind: string;
+  readonly ref: string;
+  /** Copied from the record, so that lookups can page in time order. */
+  readonly at: string;
+  readonly recordId: string;
+  readonly collection: Collection;
+}
+
+/**
+ * One entry of a customer's timeline. A record yields one or more entries (an invoice is issued,
+ * then falls due); entries are derived by the core and stored so that a timeline page is one
+ * index range read.
+ */
+export interface TimelineRow {
+  /** `recordId:event`; breaks ties between entries at the same instant. */
+  readonly entryId: string;
+  readonly customerId: string;
+  readonly homeCustomerId: string;
+  readonly at: string;
+  readonly kind: string;
+  readonly channel: string | null;
+  readonly purpose: string | null;
+  readonly status: string | null;
+  readonly recordId: string;
+  readonly collection: Collection;
+}
+
+/** A record with everything derived from it, written together. */
+export interface RecordWrite {
+  readonly row: RecordRow;
+  readonly links: readonly Omit<LinkRow, 'recordId' | 'collection' | 'at'>[];
+  readonly timeline: readonly Omit<TimelineRow, 'recordId' | 'collection' | 'customerId' | 'homeCustomerId'>[];
+}
+
+/** An update that only applies when the stored version is still `expectedVersion`. */
+export interface RecordUpdate extends RecordWrite {
+  readonly expectedVersion: number;
+}
+
+/** A customer identifier (`email:ap@acme.example`) and the customer it belongs to. */
+export interface IdentifierRow {
+  readonly key: string;
+  readonly customerId: string;
+}
+
+/** One stored audit entry. `entry` is the whole entry as JSON; `seq` and `entityId` are indexed. */
+export interface AuditRow {
+  readonly seq: number;
+  readonly entityId: string;
+  readonly entry: JsonDocument;
+}
+
+/** The last entry of a tenant's audit chain. */
+export interface AuditHeadRow {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** A customer's data key, which seals personal data in audit entries (destroyed on erasure). */
+export interface SubjectKeyRow {
+  readonly subjectId: string;
+  /** The key material, base64. */
+  readonly key: string;
+}
+
+/** Position after which a keyset page starts. */
+export interface Keyset {
+  readonly at: string;
+  readonly id: string;
+}
+
+/** Filters on indexed columns; every given filter must match (AND), values within one filter are OR. */
+export interface RecordFilter {
+  readonly ids?: readonly string[];
+  readonly customerIds?: readonly string[];
+  readonly homeCustomerIds?: readonly string[];
+  readonly kinds?: readonly string[];
+  readonly channels?: readonly string[];
+  readonly purposes?: readonly string[];
+  readonly statuses?: readonly string[];
+  readonly sourceSystems?: readonly string[];
+  /** `at >= from` */
+  readonly from?: string;
+  /** `at < to` */
+  readonly to?: string;
+  /** `dueAt < dueBefore` (rows without `dueAt` never match) */
+  readonly dueBefore?: string;
+  /** `updatedAt < updatedBefore` */
+  readonly updatedBefore?: string;
+}
+
+/** A page of records of one collection, ordered by `(at, id)`. */
+export interface RecordQuery {
+  readonly collection: Collection;
+  readonly filter: RecordFilter;
+  readonly order: 'asc' | 'desc';
+  /** Start strictly after this position (in the query's order). */
+  readonly after?: Keyset;
+  readonly limit: number;
+}
+
+/** A page of one customer's timeline, ordered by `(at, entryId)`. */
+export interface TimelineQuery {
+  readonly customerId: string;
+  readonly kinds?: readonly string[];
+  readonly channels?: readonly string[];
+  readonly purposes?: readonly string[];
+  readonly statuses?: readonly string[];
+  readonly from?: string;
+  readonly to?: string;
+  /** Only entries of records linked to this financial document. */
+  readonly link?: { readonly kind: string; readonly ref: string };
+  readonly order: 'asc' | 'desc';
+  readonly after?: Keyset;
+  readonly limit: number;
+}
+
+/** A timeline entry with the record it comes from. */
+export interface TimelineHit {
+  readonly entry: TimelineRow;
+  readonly record: RecordRow;
+}
+
+/** Records linked to one financial document, ordered by `(at, recordId)`. */
+export interface LinkQuery {
+  readonly kind: string;
+  readonly ref: string;
+  readonly collections?: readonly Collection[];
+  readonly order: 'asc' | 'desc';
+  readonly after?: Keyset;
+  readonly limit: number;
+}
+
+/** A page of a tenant's audit trail in `seq` order. */
+export interface AuditQuery {
+  readonly afterSeq?: number;
+  /** Only entries about this entity. */
+  readonly entityId?: string;
+  readonly order?: 'asc' | 'desc';
+  readonly limit: number;
+}
+
+/** Source key of a record: the system it came from and its id there. */
+export interface SourceKey {
+  readonly system: string;
+  readonly externalId: string;
+}
+
+/** What an adapter can do beyond the required contract; checks that need a capability skip, and say so, without it. */
+export interface AdapterCapabilities {
+  /** Data survives `close()` and a new adapter on the same storage sees it. */
+  readonly persistent: boolean;
+  /** Several processes may write to the same storage at once. */
+  readonly multiProcess: boolean;
+}
+
+/** Reads. Available on the adapter (committed data) and on a transaction (including its own writes). */
+export interface AdapterReader {
+  /** Rows with these ids; missing ids are left out. Order not significant. */
+  getRecords(tenant: string, collection: Collection, ids: readonly string[]): Promise<RecordRow[]>;
+  /** Rows with these source keys; missing keys are left out. */
+  getRecordsBySource(tenant: string, collection: Collection, keys: readonly SourceKey[]): Promise<RecordRow[]>;
+  /** One keyset page of records. */
+  listRecords(tenant: string, query: RecordQuery): Promise<RecordRow[]>;
+  /** One keyset page of a customer's timeline, each entry with its record. */
+  listTimeline(tenant: string, query: TimelineQuery): Promise<TimelineHit[]>;
+  /** One keyset page of the records linked to a financial document (`kind` + `ref`). */
+  listLinked(tenant: string, query: LinkQuery): Promise<RecordRow[]>;
+  /** Identifier rows for these keys; missing keys are left out. */
+  getIdentifiers(tenant: string, keys: readonly string[]): Promise<IdentifierRow[]>;
+  /** One page of audit rows. */
+  readAudit(tenant: string, query: AuditQuery): Promise<AuditRow[]>;
+  /** The head of the tenant's audit chain, if it has one. */
+  getAuditHead(tenant: string): Promise<AuditHeadRow | undefined>;
+  /** Data keys of these subjects; missing ones are left out. */
+  getSubjectKeys(tenant: string, subjectIds: readonly string[]): Promise<SubjectKeyRow[]>;
+}
+
+/**
+ * A write transaction. Everything written through it commits together when the callback given to
+ * {@link StorageAdapter.transaction} resolves, and none of it is visible to anyone else when the
+ * callback throws. The handle is only valid inside that callback.
+ */
+export interface AdapterTransaction extends AdapterReader {
+  /**
+   * Serialises writers of the tenant until the transaction ends and returns the audit head. The
+   * core calls it first in every write transaction, so appends to the tenant's audit chain never
+   * interleave.
+   */
+  lockTenant(tenant: string): Promise<AuditHeadRow | undefined>;
+  /**
+   * Inserts new records with their links and timeline entries. Throws {@link UniqueViolation}
+   * when an id or a source key already exists in the tenant.
+   */
+  insertRecords(tenant: string, writes: readonly RecordWrite[]): Promise<void>;
+  /**
+   * Replaces records (and their links and timeline entries) whose stored version equals
+   * `expectedVersion`, as a conditional write. Returns the ids that did not match.
+   */
+  updateRecords(tenant: string, updates: readonly RecordUpdate[]): Promise<string[]>;
+  /** Deletes records with their links and timeline entries; returns how many existed. */
+  deleteRecords(tenant: string, collection: Collection, ids: readonly string[]): Promise<number>;
+  /**
+   * Moves records (and their timeline entries) to another customer: those currently belonging to
+   * `fromCustomerId`, or those recorded for one of `homeCustomerIds`. Returns how many moved.
+   */
+  reassignRecords(
+    tenant: string,
+    selection: { readonly fromCustomerId: string } | { readonly homeCustomerIds: readonly string[] },
+    toCustomerId: string,
+  ): Promise<number>;
+  /**
+   * Inserts identifier rows, or repoints existing keys when `replace` is set. Without `replace`,
+   * an existing key throws {@link UniqueViolation}.
+   */
+  putIdentifiers(tenant: string, rows: readonly IdentifierRow[], options?: { replace?: boolean }): Promise<void>;
+  deleteIdentifiers(tenant: string, keys: readonly string[]): Promise<void>;
+  /** Appends audit rows (already chained by the core) and moves the head to the last one. */
+  appendAudit(tenant: string, rows: readonly AuditRow[], head: AuditHeadRow): Promise<void>;
+  putSubjectKeys(tenant: string, rows: readonly SubjectKeyRow[]): Promise<void>;
+  deleteSubjectKeys(tenant: string, subjectIds: readonly string[]): Promise<void>;
+}
+
+/** Result of {@link StorageAdapter.migrate}. */
+export interface MigrationReport {
+  /** Migrations applied by this call, in order. */
+  readonly applied: readonly string[];
+  /** The schema version after the call. */
+  readonly current: string | undefined;
+}
+
+/** A storage backend for touchlog. */
+export interface StorageAdapter extends AdapterReader {
+  /** Short name for messages: `memory`, `sqlite`, `postgres`. */
+  readonly name: string;
+  readonly capabilities: AdapterCapabilities;
+  /**
+   * Runs `fn` in one write transaction and commits when it resolves; rolls back when it throws.
+   * Adapters may run `fn` more than once (to retry a serialization failure), so `fn` must have no
+   * effect outside the transaction.
+   */
+  transaction<T>(fn: (tx: AdapterTransaction) => Promise<T>): Promise<T>;
+  /** Brings the storage schema up to date. Idempotent. */
+  migrate(): Promise<MigrationReport>;
+  /** Releases connections. Further calls fail with a `CLOSED` error. */
+  close(): Promise<void>;
+}
+
+/**
+ * Thrown by adapters when a write hits a unique constraint (an id, a source key or an identifier
+ * that already exists). The core turns it into the matching typed error or retries.
+ */
+export class UniqueViolation extends Error {
+  readonly constraint: 'id' | 'source' | 'identifier';
+  constructor(constraint: 'id' | 'source' | 'identifier', options?: { cause?: unknown }) {
+    super(`unique constraint on ${constraint} violated`, options);
+    this.name = 'UniqueViolation';
+    this.constraint = constraint;
+  }
+}
+
+/** `true` when `error` is a {@link UniqueViolation} (also across package copies). */
+export function isUniqueViolation(error: unknown): error is UniqueViolation {
+  return error instanceof Error && error.name === 'UniqueViolation' && 'constraint' in error;
+}

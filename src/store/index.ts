@@ -1,0 +1,23 @@
+export { createTouchlog, type Touchlog, type TouchlogOptions, type LinkedRecord } from './touchlog.js';
+export type { RecordResult, RecordOutcome } from './write-records.js';
+export type { RecordOptions, UpdateOptions, LinkTarget } from './collection.js';
+export { RecordCollection } from './collection.js';
+export { Customers } from './customers.js';
+export { Interactions, type TransitionOptions } from './interactions.js';
+export { Communications } from './communications.js';
+export { Finance } from './finance.js';
+export { FollowUps, type FollowUpCloseOptions } from './follow-ups.js';
+export type { ListFilter } from './filters.js';
+export type { Page, PageOptions } from './cursor.js';
+export type { TimelineApi, TimelineEntry, TimelineOptions } from './timeline.js';
+export { TIMELINE_KINDS, type TimelineKind, type StoredRecord, type HistoryModel, type StoredModels } from './model-specs.js';
+export { ERASED, type AuditApi, type AuditPage } from './audit-api.js';
+export type { IngestItem, IngestOptions, IngestProgress, IngestRejection, IngestReport } from './ingest.js';
+export type { ChangeEvent, ChangeListener } from './events.js';
+export type { ResolveOptions } from './resolve.js';
+export {
+  INTERACTION_TRANSITIONS,
+  FOLLOW_UP_TRANSITIONS,
+  DELIVERY_TRANSITIONS,
+  type StateMachine,
+} from './state-machines.js';

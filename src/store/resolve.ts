@@ -1,0 +1,163 @@
+import type { RecordRow } from '../adapters/contract.js';
+import { NotFoundError } from '../errors/index.js';
+import type { Address, CustomerRef } from '../models/common.js';
+import type { Customer } from '../models/customer.js';
+import { identifierKey, normaliseEmail, normalisePhone, type CustomerIdentifier } from '../models/identifiers.js';
+import type { WriteSession } from './session.js';
+
+/** Who a record belongs to: the customer it was recorded for, and the one that customer is merged into (or itself). */
+export interface CustomerAssignment {
+  readonly customerId: string;
+  readonly homeCustomerId: string;
+}
+
+/** What a record offers to find its customer. */
+export interface CustomerClue {
+  readonly customer?: CustomerRef;
+  /** Addresses of the other party of a message, tried in order when `customer` is absent. */
+  readonly addresses?: readonly Address[];
+  /** An interaction whose customer the record belongs to, when `customer` is absent. */
+  readonly interactionId?: string;
+}
+
+/** Options of customer resolution. */
+export interface ResolveOptions {
+  /** Create a customer for an identifier that matches none (instead of rejecting the record). */
+  readonly createMissingCustomers?: boolean;
+}
+
+/** The identifiers an address could be: an email address, or a phone number in international form. */
+export function identifiersOfAddress(address: string): CustomerIdentifier[] {
+  const out: CustomerIdentifier[] = [];
+  const email = normaliseEmail(address);
+  if (email !== undefined) out.push({ type: 'email', value: email });
+  else {
+    const phone = normalisePhone(address);
+    if (phone !== undefined) out.push({ type: 'phone', value: phone });
+  }
+  return out;
+}
+
+const describeRef = (ref: CustomerRef) => ('id' in ref ? ref.id : identifierKey(ref));
+
+/**
+ * Resolves the customers of a batch of records with a few queries: customers by id, identifiers
+ * by key, interactions by id, each fetched once for the whole batch.
+ */
+export class CustomerResolver {
+  private readonly customers = new Map<string, RecordRow>();
+  private readonly interactions = new Map<string, RecordRow>();
+
+  constructor(
+    private readonly session: WriteSession,
+    private readonly createCustomer: (identifier: CustomerIdentifier, displayName: string) => Promise<Customer>,
+  ) {}
+
+  /** Fetches everything the clues of a batch refer to. */
+  async prefetch(clues: readonly CustomerClue[]): Promise<void> {
+    const { tx, tenant, identifierCache } = this.session;
+    const customerIds = new Set<string>();
+    const keys = new Set<string>();
+    const interactionIds = new Set<string>();
+    for (const clue of clues) {
+      if (clue.customer && 'id' in clue.customer) customerIds.add(clue.customer.id);
+      else if (clue.customer) keys.add(identifierKey(clue.customer));
+      else if (clue.interactionId !== undefined) interactionIds.add(clue.interactionId);
+      else for (const address of clue.addresses ?? []) for (const id of identifiersOfAddress(address.address)) keys.add(identifierKey(id));
+    }
+    const unknownKeys = [...keys].filter((key) => !identifierCache.has(key));
+    if (unknownKeys.length > 0) {
+      for (const row of await tx.getIdentifiers(tenant, unknownKeys)) {
+        identifierCache.set(row.key, row.customerId);
+        customerIds.add(row.customerId);
+      }
+    }
+    const unknownInteractions = [...interactionIds].filter((id) => !this.interactions.has(id));
+    if (unknownInteractions.length > 0) {
+      for (const row of await tx.getRecords(tenant, 'interactions', unknownInteractions)) {
+        this.interactions.set(row.id, row);
+        customerIds.add(row.homeCustomerId);
+      }
+    }
+    await this.loadCustomers([...customerIds]);
+  }
+
+  private async loadCustomers(ids: readonly string[]): Promise<void> {
+    const missing = ids.filter((id) => !this.customers.has(id));
+    if (missing.length === 0) return;
+    for (const row of await this.session.tx.getRecords(this.session.tenant, 'customers', missing)) this.customers.set(row.id, row);
+  }
+
+  /** Registers a customer created in this transaction. */
+  remember(row: RecordRow): void {
+    this.customers.set(row.id, row);
+  }
+
+  private async customerRow(id: string): Promise<RecordRow | undefined> {
+    await this.loadCustomers([id]);
+    return this.customers.get(id);
+  }
+
+  private assignment(row: RecordRow): CustomerAssignment {
+    return { customerId: row.customerId, homeCustomerId: row.id };
+  }
+
+  /**
+   * The customer of one record. Throws {@link NotFoundError} when the clue names no known customer
+   * (and `createMissingCustomers` is off).
+   */
+  async resolve(clue: CustomerClue, options: ResolveOptions, displayName?: string): Promise<CustomerAssignment> {
+    if (clue.customer && 'id' in clue.customer) {
+      const row = await this.customerRow(clue.customer.id);
+      if (!row) throw new NotFoundError('customer', clue.customer.id);
+      return this.assignment(row);
+    }
+    if (clue.customer) return this.byIdentifier(clue.customer, options, displayName);
+    if (clue.interactionId !== undefined) {
+      let interaction = this.interactions.get(clue.interactionId);
+      if (!interaction) {
+        await this.prefetch([clue]);
+        interaction = this.interactions.get(clue.interactionId);
+      }
+      if (!interaction) throw new NotFoundError('interaction', clue.interactionId);
+      return { customerId: interaction.customerId, homeCustomerId: interaction.homeCustomerId };
+    }
+    const candidates = (clue.addresses ?? []).flatMap((address) => identifiersOfAddress(address.address));
+    for (const identifier of candidates) {
+      const customerId = this.session.identifierCache.get(identifierKey(identifier));
+      if (customerId !== undefined) {
+        const row = await this.customerRow(customerId);
+        if (row) return this.assignment(row);
+      }
+    }
+    if (candidates.length > 0 && options.createMissingCustomers) {
+      return this.byIdentifier(candidates[0]!, options, displayName ?? clue.addresses?.find((a) => a.name)?.name);
+    }
+    const tried = candidates.map((id) => identifierKey(id)).join(', ');
+    throw new NotFoundError(
+      'customer',
+      tried,
+      tried === '' ? 'the record names no customer and has no address to find one by' : `no customer is known by ${tried}`,
+    );
+  }
+
+  private async byIdentifier(identifier: CustomerIdentifier, options: ResolveOptions, displayName?: string): Promise<CustomerAssignment> {
+    const key = identifierKey(identifier);
+    let customerId = this.session.identifierCache.get(key);
+    if (customerId === undefined) {
+      const [row] = await this.session.tx.getIdentifiers(this.session.tenant, [key]);
+      if (row) {
+        customerId = row.customerId;
+        this.session.identifierCache.set(key, customerId);
+      }
+    }
+    if (customerId !== undefined) {
+      const row = await this.customerRow(customerId);
+      if (row) return this.assignment(row);
+    }
+    if (!options.createMissingCustomers) throw new NotFoundError('customer', describeRef(identifier));
+    const created = await this.createCustomer(identifier, displayName ?? identifier.value);
+    return { customerId: created.id, homeCustomerId: created.id };
+  }
+}
+

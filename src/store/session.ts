@@ -1,0 +1,175 @@
+import type { AdapterReader, AdapterTransaction, AuditHeadRow, StorageAdapter } from '../adapters/contract.js';
+import { isUniqueViolation } from '../adapters/contract.js';
+import { chainEntries, type UnchainedEntry } from '../audit/chain.js';
+import { diffRecords, sealChanges } from '../audit/diff.js';
+import { newSubjectKey } from '../audit/seal.js';
+import { IntegrityError, isTouchlogError, StorageError } from '../errors/index.js';
+import type { AuditAction } from '../models/audit-entry.js';
+import type { ChangeEvent, EventBus } from './events.js';
+import type { ModelSpec, StoredModels } from './model-specs.js';
+
+/** What every part of the store shares: the adapter, the bound tenant and actor, clock and ids. */
+export interface StoreContext {
+  readonly adapter: StorageAdapter;
+  readonly tenant: string;
+  readonly actor: string;
+  /** The current instant, in stored form. */
+  now(): string;
+  newId(): string;
+  readonly events: EventBus;
+}
+
+/**
+ * Runs an adapter read, turning anything unexpected it throws into a {@link StorageError} that
+ * says what failed without repeating the driver's words.
+ */
+export async function guardStorage<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw asStorageError(what, error);
+  }
+}
+
+function asStorageError(what: string, error: unknown): unknown {
+  if (isTouchlogError(error)) return error;
+  if (isUniqueViolation(error)) {
+    return new IntegrityError(`a record with the same ${error.constraint} kept being written concurrently; the write was abandoned`, { cause: error });
+  }
+  return new StorageError(`the storage backend failed while ${what}`, { cause: error });
+}
+
+/**
+ * One write transaction of the store. Collects audit entries and change events while the work
+ * runs; chains and appends the entries just before commit; events go out after commit.
+ */
+export class WriteSession {
+  private readonly entries: UnchainedEntry[] = [];
+  readonly events: ChangeEvent[] = [];
+  private readonly keys = new Map<string, string | null>();
+  private readonly newKeys: Array<{ subjectId: string; key: string }> = [];
+  /** Identifier keys resolved or created in this transaction → customer id. */
+  readonly identifierCache = new Map<string, string>();
+
+  constructor(
+    readonly ctx: StoreContext,
+    readonly tx: AdapterTransaction,
+    private readonly head: AuditHeadRow | undefined,
+  ) {}
+
+  get tenant(): string {
+    return this.ctx.tenant;
+  }
+
+  /** Reads inside the transaction (sees its own writes). */
+  get reader(): AdapterReader {
+    return this.tx;
+  }
+
+  /** Loads the data keys of these subjects into the session (one query for a whole batch). */
+  async loadKeys(subjectIds: Iterable<string>): Promise<void> {
+    const missing = [...new Set(subjectIds)].filter((id) => !this.keys.has(id));
+    if (missing.length === 0) return;
+    const rows = await this.tx.getSubjectKeys(this.tenant, missing);
+    for (const id of missing) this.keys.set(id, null);
+    for (const row of rows) this.keys.set(row.subjectId, row.key);
+  }
+
+  /** The data key of a subject, created when it has none yet. */
+  private async keyOf(subjectId: string): Promise<string> {
+    if (!this.keys.has(subjectId)) await this.loadKeys([subjectId]);
+    let key = this.keys.get(subjectId);
+    if (!key) {
+      key = newSubjectKey();
+      this.keys.set(subjectId, key);
+      this.newKeys.push({ subjectId, key });
+    }
+    return key;
+  }
+
+  /** Forgets a subject's key in this session (it was destroyed). */
+  dropKey(subjectId: string): void {
+    this.keys.set(subjectId, null);
+  }
+
+  /**
+   * Audits a change to a record: field-level before/after, personal values sealed with the data
+   * key of the customer the record was recorded for.
+   */
+  async audit<M extends keyof StoredModels>(
+    spec: ModelSpec<M>,
+    action: AuditAction,
+    subjectId: string,
+    before: StoredModels[M] | undefined,
+    after: StoredModels[M] | undefined,
+    reason?: string,
+  ): Promise<void> {
+    const changes = diffRecords(before as Record<string, unknown> | undefined, after as Record<string, unknown> | undefined, spec.personal);
+    const sealed = changes.some((change) => spec.personal.some((p) => change.path === p || change.path.startsWith(`${p}.`)))
+      ? sealChanges(changes, spec.personal, await this.keyOf(subjectId))
+      : { changes };
+    const id = (after ?? before)!.id;
+    this.appendEntry(
+      {
+        at: this.ctx.now(),
+        actor: this.ctx.actor,
+        action,
+        entity: { type: spec.entityType, id },
+        ...(after ? { version: after.version } : {}),
+        changes: sealed.changes,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(sealed.sealed !== undefined ? { sealed: { subject: subjectId, data: sealed.sealed } } : {}),
+      },
+      { model: spec.model, id, ...(after ? { version: after.version } : {}), action },
+    );
+  }
+
+  /** Appends an entry that is not a plain record diff (merges, erasures, purges). */
+  appendEntry(entry: UnchainedEntry, event?: Pick<ChangeEvent, 'model' | 'id' | 'version' | 'action'>): void {
+    this.entries.push(entry);
+    if (event) this.events.push({ ...event, tenant: this.tenant, at: entry.at, actor: this.ctx.actor });
+  }
+
+  /** Chains the collected entries onto the tenant's audit head and writes them with new keys. */
+  async flush(): Promise<void> {
+    if (this.newKeys.length > 0) await this.tx.putSubjectKeys(this.tenant, this.newKeys);
+    if (this.entries.length === 0) return;
+    const chained = chainEntries(this.tenant, this.head, this.entries);
+    const last = chained[chained.length - 1]!;
+    await this.tx.appendAudit(
+      this.tenant,
+      chained.map((entry) => ({ seq: entry.seq, entityId: entry.entity.id, entry: entry as unknown as Record<string, unknown> })),
+      { seq: last.seq, hash: last.hash },
+    );
+  }
+}
+
+/** How often a write is retried when a concurrent writer took the same source key or identifier first. */
+const UNIQUE_RETRIES = 3;
+
+/**
+ * Runs `work` in one write transaction: locks the tenant's audit chain, runs the work, appends
+ * its audit entries, commits, then publishes its change events.
+ *
+ * A unique violation means another writer (maybe another process) committed the same source key
+ * or identifier between our read and our write: the whole transaction is run again, and this time
+ * sees that record.
+ */
+export async function runWrite<T>(ctx: StoreContext, work: (session: WriteSession) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { result, events } = await ctx.adapter.transaction(async (tx) => {
+        const head = await tx.lockTenant(ctx.tenant);
+        const session = new WriteSession(ctx, tx, head);
+        const result = await work(session);
+        await session.flush();
+        return { result, events: session.events };
+      });
+      ctx.events.emit(events);
+      return result;
+    } catch (error) {
+      if (isUniqueViolation(error) && attempt < UNIQUE_RETRIES) continue;
+      throw asStorageError('writing', error);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { Keyset, TimelineHit } from '../adapters/contract.js';
+import { ValidationError } from '../errors/index.js';
+import { FINANCIAL_LINK_KINDS } from '../models/common.js';
+import { CHANNELS, PURPOSES } from '../models/interaction.js';
+import { CustomerIdSchema, InstantSchema, type InstantInput } from '../models/primitives.js';
+import { defaultMessage, toValidationIssues } from '../validation/issues.js';
+import { decodeCursor, fetchPage, pageLimit, pageOrder, streamPages, type Page, type PageOptions } from './cursor.js';
+import { specOfCollection, TIMELINE_KINDS, type StoredModels, type TimelineKind } from './model-specs.js';
+import { guardStorage, type StoreContext } from './session.js';
+
+/** One entry of a customer's timeline: something that happened, and the record it comes from. */
+export type TimelineEntry = {
+  [M in keyof StoredModels]: {
+    /** Stable id of the entry (`recordId:kind`); ties at the same instant are ordered by it. */
+    readonly id: string;
+    /** When it happened (not when touchlog learned of it). */
+    readonly at: string;
+    readonly kind: TimelineKind;
+    readonly model: M;
+    readonly record: StoredModels[M];
+  };
+}[keyof StoredModels];
+
+/** Filters of a timeline. */
+export interface TimelineOptions extends PageOptions {
+  readonly from?: InstantInput;
+  readonly to?: InstantInput;
+  readonly kinds?: readonly TimelineKind[];
+  readonly channels?: readonly (typeof CHANNELS)[number][];
+  readonly purposes?: readonly (typeof PURPOSES)[number][];
+  /** Status of the entry's record (interaction status, delivery status, invoice status...). */
+  readonly statuses?: readonly string[];
+  /** Only entries about this financial document. */
+  readonly link?: { readonly kind: (typeof FINANCIAL_LINK_KINDS)[number]; readonly ref: string };
+}
+
+const list = <T extends z.ZodType>(item: T) => z.array(item).min(1).max(50).optional();
+
+const TimelineOptionsSchema = z.strictObject({
+  from: InstantSchema.optional(),
+  to: InstantSchema.optional(),
+  kinds: list(z.enum(TIMELINE_KINDS)),
+  channels: list(z.enum(CHANNELS)),
+  purposes: list(z.enum(PURPOSES)),
+  statuses: list(z.string().min(1).max(64)),
+  link: z.strictObject({ kind: z.enum(FINANCIAL_LINK_KINDS), ref: z.string().min(1).max(256) }).optional(),
+  limit: z.unknown().optional(),
+  cursor: z.unknown().optional(),
+  order: z.unknown().optional(),
+  pageSize: z.unknown().optional(),
+});
+
+const hitPosition = (hit: TimelineHit): Keyset => ({ at: hit.entry.at, id: hit.entry.entryId });
+const toEntry = (hit: TimelineHit): TimelineEntry =>
+  ({
+    id: hit.entry.entryId,
+    at: hit.entry.at,
+    kind: hit.entry.kind as TimelineKind,
+    model: specOfCollection(hit.entry.collection).model,
+    record: hit.record.data,
+  }) as TimelineEntry;
+
+/** A customer's timeline: `log.timeline(customerId, options)` for a page, `log.timeline.stream(...)` to iterate. */
+export interface TimelineApi {
+  /**
+   * One page of the customer's timeline: interactions, messages and financial events (invoice
+   * issued and due, payment received, credit note, dispute opened and resolved, promise made and
+   * due, follow-up due) in one order, by the instant each happened, then by entry id. A customer
+   * merged into another shows the combined timeline.
+   *
+   * @example
+   * ```ts
+   * const page = await log.timeline(customerId, { from: '2026-01-01T00:00:00Z', kinds: ['interaction', 'invoice_due'] });
+   * for (const entry of page.items) console.log(entry.at, entry.kind, entry.record.id);
+   * ```
+   */
+  (customerId: string, options?: TimelineOptions): Promise<Page<TimelineEntry>>;
+  /** Every entry of the customer's timeline, one page in memory at a time. */
+  stream(customerId: string, options?: Omit<TimelineOptions, 'limit'> & { pageSize?: number }): AsyncGenerator<TimelineEntry>;
+}
+
+export function createTimelineApi(ctx: StoreContext): TimelineApi {
+  async function prepare(customerId: string, options: TimelineOptions) {
+    const parsedId = CustomerIdSchema.safeParse(customerId);
+    if (!parsedId.success) {
+      throw new ValidationError('timeline request', [{ code: 'invalid_format', path: ['customerId'], message: 'must be a customer id (ULID)' }]);
+    }
+    const parsed = TimelineOptionsSchema.safeParse(options, { error: defaultMessage, reportInput: true });
+    if (!parsed.success) throw new ValidationError('timeline request', toValidationIssues(parsed.error.issues));
+    const o = parsed.data;
+    const [customer] = await guardStorage('reading a customer', () => ctx.adapter.getRecords(ctx.tenant, 'customers', [customerId]));
+    return {
+      customerId: customer?.customerId ?? customerId,
+      ...(o.from !== undefined ? { from: o.from } : {}),
+      ...(o.to !== undefined ? { to: o.to } : {}),
+      ...(o.kinds ? { kinds: o.kinds } : {}),
+      ...(o.channels ? { channels: o.channels } : {}),
+      ...(o.purposes ? { purposes: o.purposes } : {}),
+      ...(o.statuses ? { statuses: o.statuses } : {}),
+      ...(o.link ? { link: o.link } : {}),
+      order: pageOrder(options.order),
+    };
+  }
+
+  const timeline = (async (customerId: string, options: TimelineOptions = {}) => {
+    const query = await prepare(customerId, options);
+    const limit = pageLimit(options.limit);
+    const after = decodeCursor(options.cursor);
+    return guardStorage('reading a timeline', () =>
+      fetchPage(limit, (n) => ctx.adapter.listTimeline(ctx.tenant, { ...query, limit: n, ...(after ? { after } : {}) }), hitPosition, toEntry),
+    );
+  }) as TimelineApi;
+
+  timeline.stream = async function* stream(customerId, options = {}) {
+    const { pageSize, ...rest } = options;
+    const query = await prepare(customerId, rest);
+    yield* streamPages(
+      pageLimit(pageSize ?? 500),
+      decodeCursor(options.cursor),
+      (after, limit) => guardStorage('reading a timeline', () => ctx.adapter.listTimeline(ctx.tenant, { ...query, limit, ...(after ? { after } : {}) })),
+      hitPosition,
+      toEntry,
+    );
+  };
+  return timeline;
+}
+

@@ -1,0 +1,175 @@
+import { monotonicFactory } from 'ulid';
+import type { StorageAdapter } from '../adapters/contract.js';
+import { ValidationError, type ValidationIssue } from '../errors/index.js';
+import { isStorableText, isUlid } from '../models/primitives.js';
+import { createAuditApi, type AuditApi } from './audit-api.js';
+import { checkLinkTarget, type LinkTarget } from './collection.js';
+import { Communications } from './communications.js';
+import { decodeCursor, fetchPage, pageLimit, pageOrder, type Page, type PageOptions } from './cursor.js';
+import { Customers } from './customers.js';
+import { EventBus, type ChangeListener } from './events.js';
+import { Finance } from './finance.js';
+import { FollowUps } from './follow-ups.js';
+import { ingest, type IngestItem, type IngestOptions, type IngestReport } from './ingest.js';
+import { Interactions } from './interactions.js';
+import { specOfCollection, type HistoryModel, type StoredModels } from './model-specs.js';
+import { guardStorage, type StoreContext } from './session.js';
+import { createTimelineApi, type TimelineApi } from './timeline.js';
+
+/** Options of {@link createTouchlog}. */
+export interface TouchlogOptions {
+  /** Where records are stored: `memoryAdapter()`, `sqliteAdapter(...)`, `postgresAdapter(...)` or your own. */
+  readonly adapter: StorageAdapter;
+  /** The tenant this instance reads and writes, and no other: letters, digits, `.`, `_`, `-`, `:`, up to 128. */
+  readonly tenant: string;
+  /** Who is acting, recorded in every audit entry: `svc:billing-sync`, `user:42`... */
+  readonly actor: string;
+  /** The current time; injectable for tests and replays. */
+  readonly clock?: () => Date;
+  /** Generates record ids, which must be ULIDs; injectable for deterministic tests. Monotonic ULIDs by default. */
+  readonly ids?: () => string;
+  /** Receives errors thrown by `subscribe()` listeners (which never affect the write). Ignored by default. */
+  readonly onListenerError?: (error: unknown) => void;
+}
+
+/** A record of any model, with its model name: what `log.linked()` returns. */
+export type LinkedRecord = { [M in HistoryModel]: { readonly model: M; readonly record: StoredModels[M] } }[HistoryModel];
+
+/** A touchlog instance, bound to one tenant and one actor. */
+export interface Touchlog {
+  readonly tenant: string;
+  readonly actor: string;
+  readonly adapter: StorageAdapter;
+  readonly customers: Customers;
+  readonly interactions: Interactions;
+  readonly communications: Communications;
+  readonly finance: Finance;
+  readonly followUps: FollowUps;
+  readonly timeline: TimelineApi;
+  readonly audit: AuditApi;
+  /** Bulk path for inputs of any size and any models: see {@link IngestOptions}. */
+  ingest(source: Iterable<IngestItem> | AsyncIterable<IngestItem>, options?: IngestOptions): Promise<IngestReport>;
+  /**
+   * Everything linked to a financial document, across interactions, messages, financial records
+   * and follow-ups, in time order: "every interaction and message about invoice INV-1042".
+   */
+  linked(target: LinkTarget, options?: PageOptions & { models?: readonly HistoryModel[] }): Promise<Page<LinkedRecord>>;
+  /**
+   * Calls `listener` for every change this instance commits (never for a rolled-back one), after
+   * the commit. Returns a function that unsubscribes.
+   */
+  subscribe(listener: ChangeListener): () => void;
+  /** The same instance acting as someone else (shares adapter, tenant, clock, ids and subscribers). */
+  withActor(actor: string): Touchlog;
+}
+
+const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+const COLLECTION_OF: Record<HistoryModel, 'interactions' | 'communications' | 'financial' | 'followUps'> = {
+  interaction: 'interactions',
+  communication: 'communications',
+  financialRecord: 'financial',
+  followUp: 'followUps',
+};
+
+function checkOptions(options: TouchlogOptions): void {
+  const issues: ValidationIssue[] = [];
+  const adapter = options?.adapter as Partial<StorageAdapter> | undefined;
+  if (!adapter || typeof adapter.transaction !== 'function' || typeof adapter.listRecords !== 'function') {
+    issues.push({ code: 'invalid_type', path: ['adapter'], message: 'must be a storage adapter such as memoryAdapter() or sqliteAdapter(...)' });
+  }
+  if (typeof options?.tenant !== 'string' || !TENANT_PATTERN.test(options.tenant)) {
+    issues.push({ code: 'invalid_format', path: ['tenant'], message: 'must be 1–128 letters, digits, ".", "_", "-" or ":", starting with a letter or digit' });
+  }
+  if (typeof options?.actor !== 'string' || options.actor.length === 0 || options.actor.length > 256 || !isStorableText(options.actor)) {
+    issues.push({ code: 'invalid_type', path: ['actor'], message: 'must name who is acting, e.g. "svc:billing-sync" (1–256 characters)' });
+  }
+  if (options?.clock !== undefined && typeof options.clock !== 'function') {
+    issues.push({ code: 'invalid_type', path: ['clock'], message: 'must be a function returning a Date' });
+  }
+  if (options?.ids !== undefined && typeof options.ids !== 'function') {
+    issues.push({ code: 'invalid_type', path: ['ids'], message: 'must be a function returning ULIDs' });
+  }
+  if (issues.length > 0) throw new ValidationError('touchlog options', issues);
+}
+
+/**
+ * Creates a touchlog instance bound to one tenant.
+ *
+ * @example
+ * ```ts
+ * import { createTouchlog } from 'touchlog';
+ * import { sqliteAdapter } from 'touchlog/sqlite';
+ *
+ * const log = createTouchlog({ adapter: sqliteAdapter({ filename: 'crm.db' }), tenant: 'acme', actor: 'svc:billing-sync' });
+ * const { record: customer } = await log.customers.record({ displayName: 'Acme GmbH', identifiers: [{ type: 'email', value: 'ap@acme.example' }] });
+ * ```
+ */
+export function createTouchlog(options: TouchlogOptions): Touchlog {
+  checkOptions(options);
+  const clock = options.clock ?? (() => new Date());
+  const generate = options.ids ?? monotonicFactory();
+  const events = new EventBus(options.onListenerError ?? (() => {}));
+  const shared = {
+    adapter: options.adapter,
+    tenant: options.tenant,
+    events,
+    now(): string {
+      const date = clock();
+      if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+        throw new ValidationError('touchlog options', [{ code: 'invalid_date', path: ['clock'], message: 'returned an invalid Date' }]);
+      }
+      return date.toISOString();
+    },
+    newId(): string {
+      const id = generate();
+      if (!isUlid(id)) {
+        throw new ValidationError('touchlog options', [{ code: 'invalid_format', path: ['ids'], message: `returned ${JSON.stringify(id)}, which is not a ULID` }]);
+      }
+      return id;
+    },
+  };
+  return bind({ ...shared, actor: options.actor });
+}
+
+function bind(ctx: StoreContext): Touchlog {
+  return {
+    tenant: ctx.tenant,
+    actor: ctx.actor,
+    adapter: ctx.adapter,
+    customers: new Customers(ctx),
+    interactions: new Interactions(ctx),
+    communications: new Communications(ctx),
+    finance: new Finance(ctx),
+    followUps: new FollowUps(ctx),
+    timeline: createTimelineApi(ctx),
+    audit: createAuditApi(ctx),
+    ingest: (source, ingestOptions) => ingest(ctx, source, ingestOptions),
+    async linked(target, pageOptions = {}) {
+      const { kind, ref } = checkLinkTarget(target);
+      const limit = pageLimit(pageOptions.limit);
+      const order = pageOrder(pageOptions.order);
+      const after = decodeCursor(pageOptions.cursor);
+      const collections = (pageOptions.models ?? (Object.keys(COLLECTION_OF) as HistoryModel[])).map((model) => {
+        const collection = COLLECTION_OF[model];
+        if (!collection) throw new ValidationError('link lookup', [{ code: 'invalid_value', path: ['models'], message: `must list models among ${Object.keys(COLLECTION_OF).join(', ')}` }]);
+        return collection;
+      });
+      return guardStorage('looking up linked records', () =>
+        fetchPage(
+          limit,
+          (n) => ctx.adapter.listLinked(ctx.tenant, { kind, ref, collections, order, limit: n, ...(after ? { after } : {}) }),
+          (row) => ({ at: row.at, id: row.id }),
+          (row) => ({ model: specOfCollection(row.collection).model, record: row.data }) as LinkedRecord,
+        ),
+      );
+    },
+    subscribe: (listener) => ctx.events.subscribe(listener),
+    withActor(actor: string): Touchlog {
+      if (typeof actor !== 'string' || actor.length === 0 || actor.length > 256 || !isStorableText(actor)) {
+        throw new ValidationError('actor', [{ code: 'invalid_type', path: ['actor'], message: 'must name who is acting (1–256 characters)' }]);
+      }
+      return bind({ ...ctx, actor });
+    },
+  };
+}

@@ -1,0 +1,323 @@
+import { createHash } from 'node:crypto';
+import type { RecordRow, RecordUpdate, RecordWrite } from '../adapters/contract.js';
+import { canonicalJson } from '../audit/canonical-json.js';
+import {
+  IdentifierConflictError,
+  isTouchlogError,
+  SourceConflictError,
+  VersionConflictError,
+  type TouchlogError,
+} from '../errors/index.js';
+import type { CommunicationRecord, ValidCommunicationInput } from '../models/communication.js';
+import type { Customer, ValidCustomerInput } from '../models/customer.js';
+import type { FinancialRecord, ValidFinancialRecordInput } from '../models/financial-record.js';
+import type { FollowUp, ValidFollowUpInput } from '../models/follow-up.js';
+import { identifierKey } from '../models/identifiers.js';
+import type { Interaction, ValidInteractionInput } from '../models/interaction.js';
+import { MODEL_SPECS, type ModelSpec, type StoredModels } from './model-specs.js';
+import { CustomerResolver, type CustomerAssignment, type CustomerClue, type ResolveOptions } from './resolve.js';
+import type { WriteSession } from './session.js';
+import { assertTransition, FOLLOW_UP_TRANSITIONS, INTERACTION_TRANSITIONS } from './state-machines.js';
+
+/** What happened to one recorded item. */
+export type RecordOutcome = 'created' | 'updated' | 'unchanged' | 'stale';
+
+/**
+ * The result of recording one item: the stored record and what happened. `unchanged` means the
+ * same source record was already stored with the same content; `stale` means a newer revision of
+ * it is stored, so this one was ignored (the stored record is returned).
+ */
+export interface RecordResult<T> {
+  readonly outcome: RecordOutcome;
+  readonly record: T;
+}
+
+/** Valid (normalised) input per model. */
+export interface ValidInputs {
+  customer: ValidCustomerInput;
+  interaction: ValidInteractionInput;
+  communication: ValidCommunicationInput;
+  financialRecord: ValidFinancialRecordInput;
+  followUp: ValidFollowUpInput;
+}
+
+export type WritableModel = keyof ValidInputs;
+
+interface Base {
+  readonly id: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** How each model turns valid input into a stored record. */
+interface Builder<M extends WritableModel> {
+  clue(input: ValidInputs[M]): CustomerClue | undefined;
+  build(input: ValidInputs[M], base: Base, customerId: string, existing: StoredModels[M] | undefined, now: string): StoredModels[M];
+  /** Checks a status change made by a newer source revision. */
+  checkStatus?(existing: StoredModels[M], next: StoredModels[M]): void;
+}
+
+/** Drops the input-only `customer` field. */
+function withoutCustomer<T extends { customer?: unknown }>(input: T): Omit<T, 'customer'> {
+  const { customer: _customer, ...rest } = input;
+  return rest;
+}
+
+const BUILDERS: { [M in WritableModel]: Builder<M> } = {
+  customer: {
+    clue: () => undefined,
+    build: (input, base, _customerId, existing) =>
+      ({
+        ...base,
+        ...input,
+        ...(existing?.mergedInto !== undefined ? { mergedInto: existing.mergedInto } : {}),
+        ...(existing?.erasedAt !== undefined ? { erasedAt: existing.erasedAt } : {}),
+      }) as Customer,
+  },
+  interaction: {
+    clue: (input) => ({ customer: input.customer }),
+    build: (input, base, customerId) => ({ ...base, customerId, ...withoutCustomer(input) }) as Interaction,
+    checkStatus: (existing, next) => assertTransition(INTERACTION_TRANSITIONS, 'interaction', existing.id, existing.status, next.status),
+  },
+  communication: {
+    clue: (input) => ({
+      ...(input.customer ? { customer: input.customer } : {}),
+      ...(input.interactionId !== undefined ? { interactionId: input.interactionId } : {}),
+      addresses: input.direction === 'inbound' ? (input.from ? [input.from] : []) : input.direction === 'outbound' ? [...input.to, ...input.cc] : [],
+    }),
+    build: (input, base, customerId, existing, now) => {
+      const { deliveryStatus, ...rest } = withoutCustomer(input);
+      const history = existing?.delivery.history ?? [];
+      const delivery =
+        existing && existing.delivery.status === deliveryStatus
+          ? existing.delivery
+          : { status: deliveryStatus, history: [...history, { status: deliveryStatus, at: existing ? now : input.sentAt }] };
+      return {
+        ...base,
+        customerId,
+        ...rest,
+        delivery,
+        ...(existing?.threadId !== undefined ? { threadId: existing.threadId } : {}),
+      } as CommunicationRecord;
+    },
+  },
+  financialRecord: {
+    clue: (input) => ({ customer: input.customer }),
+    build: (input, base, customerId) => ({ ...base, customerId, ...withoutCustomer(input) }) as FinancialRecord,
+  },
+  followUp: {
+    clue: (input) => (input.customer ? { customer: input.customer } : { interactionId: input.interactionId! }),
+    build: (input, base, customerId) => ({ ...base, customerId, ...withoutCustomer(input) }) as FollowUp,
+    checkStatus: (existing, next) => assertTransition(FOLLOW_UP_TRANSITIONS, 'follow-up', existing.id, existing.status, next.status),
+  },
+};
+
+/** The adapter row and derived writes of a stored record. */
+export function toWrite<M extends WritableModel>(
+  spec: ModelSpec<M>,
+  record: StoredModels[M],
+  assignment: CustomerAssignment,
+  sourceHash: string | null,
+): RecordWrite {
+  const source = (record as { source?: { system: string; externalId: string } }).source;
+  const row: RecordRow = {
+    collection: spec.collection,
+    id: record.id,
+    version: record.version,
+    customerId: assignment.customerId,
+    homeCustomerId: assignment.homeCustomerId,
+    ...spec.facets(record),
+    sourceSystem: source?.system ?? null,
+    sourceExternalId: source?.externalId ?? null,
+    sourceHash,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    data: record as unknown as Record<string, unknown>,
+  };
+  return { row, links: spec.links(record), timeline: spec.timeline(record) };
+}
+
+/** Digest of a source payload, to tell a re-delivery from a changed record at the same source version. */
+function sourceDigest(input: unknown): string {
+  return createHash('sha256').update(canonicalJson(input)).digest('base64url');
+}
+
+const sourceMapKey = (system: string, externalId: string) => `${system}\u0000${externalId}`;
+
+/** Options of a write of records. */
+export interface WriteOptions extends ResolveOptions {
+  /**
+   * `atomic`: the first failing item fails the whole call (nothing is written).
+   * `lenient`: failing items are returned as errors and the others are written (ingest).
+   */
+  readonly mode: 'atomic' | 'lenient';
+}
+
+/** A record kept in the transaction: what is written when the batch flushes. */
+interface Pending {
+  write: RecordWrite;
+  kind: 'insert' | 'update';
+  expectedVersion: number;
+}
+
+/**
+ * Records a batch of valid inputs of one model inside a write session: resolves customers,
+ * applies source-key idempotency (create / update / unchanged / stale / conflict), audits, and
+ * writes everything with one insert and one update call. Returns one result or error per input,
+ * in order.
+ */
+export async function writeRecords<M extends WritableModel>(
+  session: WriteSession,
+  model: M,
+  inputs: readonly ValidInputs[M][],
+  options: WriteOptions,
+): Promise<Array<RecordResult<StoredModels[M]> | TouchlogError>> {
+  const spec = MODEL_SPECS[model] as unknown as ModelSpec<M>;
+  const builder = BUILDERS[model] as unknown as Builder<M>;
+  const { tx, tenant } = session;
+  const now = session.ctx.now();
+  const results: Array<RecordResult<StoredModels[M]> | TouchlogError> = [];
+  if (inputs.length === 0) return results;
+
+  const resolver = new CustomerResolver(session, async (identifier, displayName) => {
+    const [created] = await writeRecords(session, 'customer', [{ displayName, identifiers: [identifier], tags: [] }], { ...options, mode: 'atomic' });
+    const result = created as RecordResult<Customer>;
+    resolver.remember(toWrite(MODEL_SPECS.customer, result.record, { customerId: result.record.id, homeCustomerId: result.record.id }, null).row);
+    return result.record;
+  });
+  const clues = inputs.map((input) => builder.clue(input));
+  await resolver.prefetch(clues.filter((clue) => clue !== undefined));
+
+  // Existing records with the same source keys, fetched in one query.
+  const sourceKeys = inputs
+    .map((input) => (input as { source?: { system: string; externalId: string } }).source)
+    .filter((source) => source !== undefined);
+  const bySource = new Map<string, RecordRow>();
+  if (sourceKeys.length > 0) {
+    for (const row of await tx.getRecordsBySource(tenant, spec.collection, sourceKeys)) {
+      bySource.set(sourceMapKey(row.sourceSystem!, row.sourceExternalId!), row);
+    }
+  }
+
+  const pending = new Map<string, Pending>();
+  const identifierRows: Array<{ key: string; customerId: string }> = [];
+
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index]!;
+    try {
+      const source = (input as { source?: { system: string; externalId: string; version?: number } }).source;
+      const digest = source ? sourceDigest(input) : null;
+      const existing = source ? bySource.get(sourceMapKey(source.system, source.externalId)) : undefined;
+
+      if (existing) {
+        const stored = existing.data as unknown as StoredModels[M];
+        const storedVersion = (stored as { source?: { version?: number } }).source?.version ?? 0;
+        const incomingVersion = source!.version ?? 0;
+        if (incomingVersion < storedVersion) {
+          results.push({ outcome: 'stale', record: stored });
+          continue;
+        }
+        if (incomingVersion === storedVersion) {
+          if (existing.sourceHash === digest) {
+            results.push({ outcome: 'unchanged', record: stored });
+            continue;
+          }
+          throw new SourceConflictError(spec.label, source!.system, source!.externalId, incomingVersion);
+        }
+        const assignment =
+          model === 'customer'
+            ? { customerId: existing.customerId, homeCustomerId: existing.id }
+            : await resolver.resolve(clues[index]!, options);
+        const base: Base = { id: existing.id, version: existing.version + 1, createdAt: stored.createdAt, updatedAt: now };
+        const next = builder.build(input, base, assignment.customerId, stored, now);
+        builder.checkStatus?.(stored, next);
+        if (model === 'customer') {
+          identifierRows.push(...(await identifierChanges(session, stored as Customer, next as Customer)));
+        }
+        const write = toWrite(spec, next, assignment, digest);
+        const previous = pending.get(existing.id);
+        pending.set(existing.id, {
+          write,
+          kind: previous?.kind ?? 'update',
+          expectedVersion: previous?.expectedVersion ?? existing.version,
+        });
+        bySource.set(sourceMapKey(source!.system, source!.externalId), write.row);
+        await session.audit(spec, 'update', assignment.homeCustomerId, stored, next);
+        results.push({ outcome: 'updated', record: next });
+        continue;
+      }
+
+      const id = session.ctx.newId();
+      const assignment =
+        model === 'customer'
+          ? { customerId: id, homeCustomerId: id }
+          : await resolver.resolve(clues[index]!, options, displayNameOf(input));
+      const record = builder.build(input, { id, version: 1, createdAt: now, updatedAt: now }, assignment.customerId, undefined, now);
+      if (model === 'customer') {
+        identifierRows.push(...(await identifierChanges(session, undefined, record as Customer)));
+      }
+      const write = toWrite(spec, record, assignment, digest);
+      pending.set(id, { write, kind: 'insert', expectedVersion: 0 });
+      if (source) bySource.set(sourceMapKey(source.system, source.externalId), write.row);
+      await session.audit(spec, 'create', assignment.homeCustomerId, undefined, record);
+      results.push({ outcome: 'created', record });
+    } catch (error) {
+      if (options.mode === 'atomic' || !isTouchlogError(error)) throw error;
+      results.push(error);
+    }
+  }
+
+  const inserts: RecordWrite[] = [];
+  const updates: RecordUpdate[] = [];
+  for (const item of pending.values()) {
+    if (item.kind === 'insert') inserts.push(item.write);
+    else updates.push({ ...item.write, expectedVersion: item.expectedVersion });
+  }
+  if (inserts.length > 0) await tx.insertRecords(tenant, inserts);
+  if (updates.length > 0) {
+    const stale = await tx.updateRecords(tenant, updates);
+    if (stale.length > 0) throw new VersionConflictError(spec.label, stale[0]!, updates.find((u) => u.row.id === stale[0])!.expectedVersion);
+  }
+  if (identifierRows.length > 0) await tx.putIdentifiers(tenant, identifierRows);
+  return results;
+}
+
+/** A name for a customer created from a record's identifier: the customer participant's name, if any. */
+function displayNameOf(input: unknown): string | undefined {
+  const participants = (input as { participants?: Array<{ role: string; name?: string }> }).participants;
+  return participants?.find((p) => p.role === 'customer' && p.name)?.name;
+}
+
+/**
+ * Identifier rows to write for a customer whose identifiers go from `before` to `after`: checks
+ * that new ones belong to nobody else, deletes dropped ones, and records the new ones in the
+ * session so that later items of the batch resolve to this customer.
+ */
+export async function identifierChanges(
+  session: WriteSession,
+  before: Customer | undefined,
+  after: Customer,
+): Promise<Array<{ key: string; customerId: string }>> {
+  const oldKeys = new Set((before?.identifiers ?? []).map(identifierKey));
+  const newKeys = [...new Set(after.identifiers.map(identifierKey))];
+  const added = newKeys.filter((key) => !oldKeys.has(key));
+  const removed = [...oldKeys].filter((key) => !newKeys.includes(key));
+  if (added.length > 0) {
+    const unknown = added.filter((key) => !session.identifierCache.has(key));
+    if (unknown.length > 0) {
+      for (const row of await session.tx.getIdentifiers(session.tenant, unknown)) session.identifierCache.set(row.key, row.customerId);
+    }
+    for (const key of added) {
+      const owner = session.identifierCache.get(key);
+      if (owner !== undefined && owner !== after.id) throw new IdentifierConflictError(key, owner);
+    }
+  }
+  if (removed.length > 0) {
+    const owned = (await session.tx.getIdentifiers(session.tenant, removed)).filter((row) => row.customerId === after.id);
+    if (owned.length > 0) await session.tx.deleteIdentifiers(session.tenant, owned.map((row) => row.key));
+    for (const row of owned) session.identifierCache.delete(row.key);
+  }
+  for (const key of added) session.identifierCache.set(key, after.id);
+  return added.map((key) => ({ key, customerId: after.id }));
+}

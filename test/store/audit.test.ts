@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { createTouchlog, type AuditRow, type StorageAdapter } from 'touchlog';
+import { memoryAdapter } from 'touchlog/memory';
+import { sample, steppingClock } from 'touchlog/testing';
+import { wrapAdapter } from '../helpers/wrap-adapter.js';
+
+/** A memory adapter whose stored audit rows can be altered the way an attacker with database access would. */
+function tamperable() {
+  const inner = memoryAdapter();
+  let tamper: (rows: AuditRow[]) => AuditRow[] = (rows) => rows;
+  const adapter: StorageAdapter = wrapAdapter(inner, {
+    reader: {
+      // Tampering applies to the stored chain as a whole, then the page the caller asked for is cut from it.
+      readAudit: (read) => async (tenant, query) => {
+        const all = tamper(await read(tenant, { limit: 1_000_000 }));
+        return all.filter((row) => query.afterSeq === undefined || row.seq > query.afterSeq).slice(0, query.limit);
+      },
+    },
+  });
+  return { adapter, setTamper: (fn: typeof tamper) => (tamper = fn) };
+}
+
+async function seeded(count: number) {
+  const { adapter, setTamper } = tamperable();
+  const log = createTouchlog({ adapter, tenant: 'acme', actor: 'svc:test', clock: steppingClock() });
+  const { record: customer } = await log.customers.record(sample.customer(1));
+  for (let n = 1; n < count; n++) await log.interactions.record(sample.interaction(customer.id, n));
+  return { log, setTamper };
+}
+
+const clone = (rows: AuditRow[]) => rows.map((row) => structuredClone(row));
+
+describe('audit chain tampering', () => {
+  it('verifies an intact chain, with and without a saved head', async () => {
+    const { log } = await seeded(10);
+    const head = await log.audit.head();
+    expect(head?.seq).toBe(10);
+    expect(await log.audit.verify()).toEqual({ ok: true, entries: 10, head });
+    expect((await log.audit.verify({ against: head! })).ok).toBe(true);
+  });
+
+  it('names an entry whose field was changed', async () => {
+    const { log, setTamper } = await seeded(10);
+    setTamper((rows) => clone(rows).map((row) => (row.seq === 4 ? { ...row, entry: { ...row.entry, actor: 'someone-else' } } : row)));
+    expect((await log.audit.verify()).problem).toMatchObject({ seq: 4, kind: 'changed' });
+  });
+
+  it('names an entry whose hash was recomputed after a change (the next link breaks)', async () => {
+    const { log, setTamper } = await seeded(10);
+    const { hashEntry } = await import('../../src/audit/chain.js');
+    setTamper((rows) =>
+      clone(rows).map((row) => {
+        if (row.seq !== 6) return row;
+        const { hash: _old, ...rest } = { ...row.entry, actor: 'forger' } as Record<string, unknown>;
+        return { ...row, entry: { ...rest, hash: hashEntry('acme', rest as never) } };
+      }),
+    );
+    expect((await log.audit.verify()).problem).toMatchObject({ seq: 7, kind: 'inserted' });
+  });
+
+  it('names a deleted entry', async () => {
+    const { log, setTamper } = await seeded(10);
+    setTamper((rows) => rows.filter((row) => row.seq !== 5));
+    expect((await log.audit.verify()).problem).toMatchObject({ seq: 5, kind: 'removed', message: 'entry 5 is missing' });
+  });
+
+  it('names two swapped entries', async () => {
+    const { log, setTamper } = await seeded(10);
+    setTamper((rows) => {
+      const out = clone(rows);
+      [out[2], out[3]] = [out[3]!, out[2]!];
+      return out;
+    });
+    expect((await log.audit.verify()).problem).toMatchObject({ seq: 3, kind: 'reordered' });
+  });
+
+  it('names an entry stored under another position', async () => {
+    const { log, setTamper } = await seeded(10);
+    setTamper((rows) => {
+      const out = clone(rows);
+      const third = out[2]!.entry;
+      out[2] = { ...out[2]!, entry: out[3]!.entry };
+      out[3] = { ...out[3]!, entry: third };
+      return out;
+    });
+    expect((await log.audit.verify()).problem).toMatchObject({ seq: 3, kind: 'reordered' });
+  });
+
+  it('cannot see a cut-off tail alone, and names it given the saved head', async () => {
+    const { log, setTamper } = await seeded(10);
+    const head = (await log.audit.head())!;
+    setTamper((rows) => rows.filter((row) => row.seq <= 7));
+    expect((await log.audit.verify()).ok).toBe(true);
+    const result = await log.audit.verify({ against: head });
+    expect(result.problem).toMatchObject({ seq: 8, kind: 'truncated' });
+    expect(result.problem?.message).toBe('entries 8 to 10 (in the saved head) are missing: the end of the chain was cut off');
+  });
+
+  it('refuses a chain copied from another tenant', async () => {
+    const { log, setTamper } = await seeded(3);
+    const other = await seeded(3);
+    const foreign = await other.log.adapter.readAudit('acme', { limit: 10 });
+    setTamper(() => foreign.map((row) => structuredClone(row)));
+    // Same tenant name, so the copy verifies; a different tenant's chain must not.
+    const renamed = createTouchlog({ adapter: log.adapter, tenant: 'globex', actor: 'x' });
+    expect((await renamed.audit.verify()).problem).toMatchObject({ seq: 1, kind: 'changed' });
+  });
+});
