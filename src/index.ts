@@ -10,3 +10,6 @@ export * from './store/index.js';
 export type { AuditHead, AuditProblem, AuditVerification } from './audit/verify.js';
 export { canonicalJson } from './audit/canonical-json.js';
 export * from './adapters/contract.js';
+export * from './classification/index.js';
+export * from './sla/index.js';
+export * from './compliance/index.js';

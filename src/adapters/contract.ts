@@ -303,6 +303,13 @@ export interface StorageAdapter extends AdapterReader {
   transaction<T>(fn: (tx: AdapterTransaction) => Promise<T>): Promise<T>;
   /** Brings the storage schema up to date. Idempotent. */
   migrate(): Promise<MigrationReport>;
+  /**
+   * Optional: makes sure data removed or overwritten so far no longer lingers in the storage files
+   * (free pages, write-ahead logs). The core calls it after a customer's personal data is erased.
+   * SQLite: `secure_delete` on, then a WAL checkpoint that truncates the log. Adapters that cannot
+   * do this omit it and document what operators must do instead (PostgreSQL: `VACUUM`).
+   */
+  scrub?(): Promise<void>;
   /** Releases connections. Further calls fail with a `CLOSED` error. */
   close(): Promise<void>;
 }

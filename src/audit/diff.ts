@@ -27,10 +27,18 @@ export function diffRecords(
   personal: readonly string[],
 ): AuditChange[] {
   const changes: AuditChange[] = [];
+  // A field that holds personal sub-fields (kyc.note, outcome.note) is compared field by field even
+  // when created or removed whole, so that those sub-fields get sealed.
+  const hasPersonalBelow = (path: string) => personal.some((p) => p.startsWith(`${path}.`));
   const walk = (a: unknown, b: unknown, path: string) => {
     if (same(a, b)) return;
-    if (isObject(a) && isObject(b) && !isPersonalPath(path, personal)) {
-      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[key], b[key], `${path}.${key}`);
+    const aObject = isObject(a);
+    const bObject = isObject(b);
+    const comparable = (aObject && bObject) || (hasPersonalBelow(path) && (aObject || a === undefined) && (bObject || b === undefined));
+    if (comparable && !isPersonalPath(path, personal)) {
+      const left = (aObject ? a : {}) as Record<string, unknown>;
+      const right = (bObject ? b : {}) as Record<string, unknown>;
+      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) walk(left[key], right[key], `${path}.${key}`);
       return;
     }
     changes.push({ path, ...(a === undefined ? {} : { before: a }), ...(b === undefined ? {} : { after: b }) });

@@ -102,3 +102,10 @@ export const storedFields = {
   createdAt: StoredInstantSchema,
   updatedAt: StoredInstantSchema,
 };
+
+/** Which classifier set a record's purpose, tags or priority, and why (see `ruleClassifier`). */
+export const ClassificationNoteSchema = z.object({
+  classifier: z.string(),
+  reasons: z.array(z.object({ rule: z.string(), because: z.string() })),
+});
+export type ClassificationNote = z.output<typeof ClassificationNoteSchema>;

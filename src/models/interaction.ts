@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ClassificationNoteSchema,
   CustomerRefSchema,
   FinancialLinksSchema,
   ParticipantSchema,
@@ -97,6 +98,8 @@ const inputShape = interactionShape(inputKinds);
 export const InteractionInputSchema = z.strictObject({
   customer: CustomerRefSchema,
   ...inputShape,
+  /** `other` when not given; a configured classifier may then decide it. */
+  purpose: inputShape.purpose.default('other'),
   participants: inputShape.participants.default([]),
   status: inputShape.status.default('open'),
   links: inputShape.links.default([]),
@@ -122,5 +125,6 @@ export const InteractionSchema = z.object({
   ...storedFields,
   customerId: CustomerIdSchema,
   ...interactionShape(storedKinds),
+  classification: ClassificationNoteSchema.optional(),
 });
 export type Interaction = z.output<typeof InteractionSchema>;

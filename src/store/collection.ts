@@ -11,9 +11,10 @@ import {
   interactionValidator,
   type Validator,
 } from '../validation/index.js';
+import { classifyInputs } from './classify.js';
 import { decodeCursor, fetchPage, pageLimit, pageOrder, streamPages, type Page, type PageOptions } from './cursor.js';
 import { toRecordFilter, type ListFilter } from './filters.js';
-import { MODEL_SPECS, type ModelSpec, type StoredModels } from './model-specs.js';
+import { MODEL_SPECS, recordFromRow, type ModelSpec, type StoredModels } from './model-specs.js';
 import type { ResolveOptions } from './resolve.js';
 import { guardStorage, runWrite, type StoreContext, type WriteSession } from './session.js';
 import { toWrite, writeRecords, type RecordResult, type ValidInputs, type WritableModel } from './write-records.js';
@@ -94,7 +95,8 @@ export class RecordCollection<M extends WritableModel> {
    */
   async record(input: unknown, options: RecordOptions = {}): Promise<RecordResult<StoredModels[M]>> {
     const valid = this.validator.parse(input);
-    const [result] = await runWrite(this.ctx, (session) => writeRecords(session, this.model, [valid], { ...options, mode: 'atomic' }));
+    const classifications = await classifyInputs(this.ctx.classifier, this.model, [valid]);
+    const [result] = await runWrite(this.ctx, (session) => writeRecords(session, this.model, [valid], { ...options, classifications, mode: 'atomic' }));
     return result as RecordResult<StoredModels[M]>;
   }
 
@@ -106,7 +108,8 @@ export class RecordCollection<M extends WritableModel> {
   async recordMany(inputs: readonly unknown[], options: RecordOptions = {}): Promise<RecordResult<StoredModels[M]>[]> {
     const valid = this.validator.parseMany(inputs);
     if (valid.length === 0) return [];
-    return (await runWrite(this.ctx, (session) => writeRecords(session, this.model, valid, { ...options, mode: 'atomic' }))) as RecordResult<
+    const classifications = await classifyInputs(this.ctx.classifier, this.model, valid);
+    return (await runWrite(this.ctx, (session) => writeRecords(session, this.model, valid, { ...options, classifications, mode: 'atomic' }))) as RecordResult<
       StoredModels[M]
     >[];
   }
@@ -115,7 +118,7 @@ export class RecordCollection<M extends WritableModel> {
   async find(id: string): Promise<StoredModels[M] | undefined> {
     checkId(this.spec.label, id);
     const [row] = await guardStorage(`reading a ${this.spec.label}`, () => this.ctx.adapter.getRecords(this.ctx.tenant, this.spec.collection, [id]));
-    return row?.data as StoredModels[M] | undefined;
+    return row ? recordFromRow<StoredModels[M]>(row) : undefined;
   }
 
   /**
@@ -136,7 +139,7 @@ export class RecordCollection<M extends WritableModel> {
     const [row] = await guardStorage(`reading a ${this.spec.label}`, () =>
       this.ctx.adapter.getRecordsBySource(this.ctx.tenant, this.spec.collection, [{ system: source.system, externalId: source.externalId }]),
     );
-    return row?.data as StoredModels[M] | undefined;
+    return row ? recordFromRow<StoredModels[M]>(row) : undefined;
   }
 
   /** Resolves a customer id to the customer it was merged into, if it was. */
@@ -172,7 +175,7 @@ export class RecordCollection<M extends WritableModel> {
         limit,
         (n) => this.ctx.adapter.listRecords(this.ctx.tenant, { collection: this.spec.collection, filter, order, limit: n, ...(after ? { after } : {}) }),
         rowPosition,
-        (row) => row.data as StoredModels[M],
+        (row) => recordFromRow<StoredModels[M]>(row),
       ),
     );
   }
@@ -191,7 +194,7 @@ export class RecordCollection<M extends WritableModel> {
           this.ctx.adapter.listRecords(this.ctx.tenant, { collection: this.spec.collection, filter, order, limit, ...(after ? { after } : {}) }),
         ),
       rowPosition,
-      (row) => row.data as StoredModels[M],
+      (row) => recordFromRow<StoredModels[M]>(row),
     );
   }
 
@@ -206,7 +209,7 @@ export class RecordCollection<M extends WritableModel> {
         limit,
         (n) => this.ctx.adapter.listLinked(this.ctx.tenant, { kind, ref, collections: [this.spec.collection], order, limit: n, ...(after ? { after } : {}) }),
         rowPosition,
-        (row) => row.data as StoredModels[M],
+        (row) => recordFromRow<StoredModels[M]>(row),
       ),
     );
   }
@@ -232,7 +235,7 @@ export class RecordCollection<M extends WritableModel> {
       if (options.expectedVersion !== undefined && options.expectedVersion !== row.version) {
         throw new VersionConflictError(this.spec.label, id, options.expectedVersion, row.version);
       }
-      const current = row.data as StoredModels[M];
+      const current = recordFromRow<StoredModels[M]>(row);
       const proposed = await change(current, session, row);
       const next = { ...proposed, id: current.id, version: row.version + 1, createdAt: current.createdAt, updatedAt: this.ctx.now() } as StoredModels[M];
       const write = toWrite(this.spec, next, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);

@@ -19,5 +19,10 @@ export {
   INTERACTION_TRANSITIONS,
   FOLLOW_UP_TRANSITIONS,
   DELIVERY_TRANSITIONS,
+  DISPUTE_TRANSITIONS,
   type StateMachine,
 } from './state-machines.js';
+export type { SlaApi, SlaReportOptions } from './sla-api.js';
+export { LEGAL_HOLD_TAG, type RetentionApi, type RetentionPolicy, type PurgeOptions, type PurgeReport } from './retention.js';
+export type { ErasureReport, MergeOptions, MergeResult } from './customers.js';
+export type { DisputeResolutionInput } from './finance.js';

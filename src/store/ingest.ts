@@ -1,5 +1,6 @@
 import { AbortedError, ValidationError, type ValidationIssue } from '../errors/index.js';
 import type { TouchlogError } from '../errors/index.js';
+import { classifyInputs } from './classify.js';
 import { VALIDATORS } from './collection.js';
 import type { ResolveOptions } from './resolve.js';
 import { runWrite, type StoreContext } from './session.js';
@@ -138,12 +139,20 @@ export async function ingest(
       group.push({ index, data, valid: checked.data });
       groups.set(model as WritableModel, group);
     }
+    const classifications = new Map<WritableModel, Awaited<ReturnType<typeof classifyInputs>>>();
+    for (const [model, group] of groups) {
+      classifications.set(model, await classifyInputs(ctx.classifier, model, group.map((g) => g.valid as ValidInputs[typeof model])));
+    }
     const outcomes = await runWrite(ctx, async (session) => {
       const all: Array<{ index: number; model: WritableModel; data: unknown; result: Awaited<ReturnType<typeof writeRecords>>[number] }> = [];
       for (const model of WRITE_ORDER) {
         const group = groups.get(model);
         if (!group) continue;
-        const results = await writeRecords(session, model, group.map((g) => g.valid as ValidInputs[typeof model]), { ...options, mode: 'lenient' });
+        const results = await writeRecords(session, model, group.map((g) => g.valid as ValidInputs[typeof model]), {
+          ...options,
+          classifications: classifications.get(model),
+          mode: 'lenient',
+        });
         results.forEach((result, i) => all.push({ index: group[i]!.index, model, data: group[i]!.data, result }));
       }
       return all;

@@ -129,7 +129,7 @@ export const communicationSpec: ModelSpec<'communication'> = {
   collection: 'communications',
   entityType: 'communication',
   label: 'communication',
-  personal: ['from', 'to', 'cc', 'subject', 'body', 'attachments', 'metadata'],
+  personal: ['from', 'to', 'cc', 'subject', 'body', 'attachments', 'metadata', 'messageId', 'inReplyTo', 'references'],
   facets: (message) => ({
     at: message.sentAt,
     dueAt: null,
@@ -252,3 +252,13 @@ export function specOfCollection(collection: Collection): ModelSpec<StoredModelN
 
 /** Model name of a stored model, as used in change events and exports. */
 export type { ModelName };
+
+/**
+ * The stored record of a row. A customer merge moves rows to another customer by their indexed
+ * `customerId` alone, so that column, not the copy inside the document, says whose record it is.
+ */
+export function recordFromRow<T = StoredRecord>(row: RecordRow): T {
+  const data = row.data as { customerId?: unknown };
+  if (row.collection === 'customers' || data.customerId === row.customerId) return row.data as T;
+  return { ...row.data, customerId: row.customerId } as T;
+}

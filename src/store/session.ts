@@ -5,6 +5,7 @@ import { diffRecords, sealChanges } from '../audit/diff.js';
 import { newSubjectKey } from '../audit/seal.js';
 import { IntegrityError, isTouchlogError, StorageError } from '../errors/index.js';
 import type { AuditAction } from '../models/audit-entry.js';
+import type { Classifier } from '../classification/rules.js';
 import type { ChangeEvent, EventBus } from './events.js';
 import type { ModelSpec, StoredModels } from './model-specs.js';
 
@@ -17,6 +18,8 @@ export interface StoreContext {
   now(): string;
   newId(): string;
   readonly events: EventBus;
+  /** Classifies interactions and messages as they are recorded, when configured. */
+  readonly classifier?: Classifier | undefined;
 }
 
 /**
@@ -87,9 +90,15 @@ export class WriteSession {
     return key;
   }
 
-  /** Forgets a subject's key in this session (it was destroyed). */
-  dropKey(subjectId: string): void {
-    this.keys.set(subjectId, null);
+  /**
+   * Destroys the data keys of these subjects, in this transaction: personal values sealed with them
+   * (including by entries of this very transaction) can no longer be read.
+   */
+  async destroyKeys(subjectIds: readonly string[]): Promise<void> {
+    await this.tx.deleteSubjectKeys(this.tenant, subjectIds);
+    for (const id of subjectIds) this.keys.set(id, null);
+    // A key created earlier in this transaction must not be written at flush either.
+    for (let i = this.newKeys.length - 1; i >= 0; i--) if (subjectIds.includes(this.newKeys[i]!.subjectId)) this.newKeys.splice(i, 1);
   }
 
   /**

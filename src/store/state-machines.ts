@@ -1,5 +1,6 @@
 import { InvalidTransitionError } from '../errors/index.js';
 import type { DeliveryStatus } from '../models/communication.js';
+import type { DisputeStatus } from '../models/financial-record.js';
 import type { FollowUpStatus } from '../models/follow-up.js';
 import type { InteractionStatus } from '../models/interaction.js';
 
@@ -38,6 +39,14 @@ export const DELIVERY_TRANSITIONS: StateMachine<DeliveryStatus> = {
   replied: [],
   bounced: ['queued'],
   failed: ['queued'],
+};
+
+/** Dispute lifecycle: reviewed, then resolved or withdrawn; a resolved dispute can be reopened. */
+export const DISPUTE_TRANSITIONS: StateMachine<DisputeStatus> = {
+  open: ['under_review', 'resolved', 'withdrawn'],
+  under_review: ['open', 'resolved', 'withdrawn'],
+  resolved: ['open'],
+  withdrawn: ['open'],
 };
 
 /** Throws {@link InvalidTransitionError} unless `machine` allows `from → to`. Staying put is allowed. */

@@ -6,7 +6,7 @@ import { CHANNELS, PURPOSES } from '../models/interaction.js';
 import { CustomerIdSchema, InstantSchema, type InstantInput } from '../models/primitives.js';
 import { defaultMessage, toValidationIssues } from '../validation/issues.js';
 import { decodeCursor, fetchPage, pageLimit, pageOrder, streamPages, type Page, type PageOptions } from './cursor.js';
-import { specOfCollection, TIMELINE_KINDS, type StoredModels, type TimelineKind } from './model-specs.js';
+import { recordFromRow, specOfCollection, TIMELINE_KINDS, type StoredModels, type TimelineKind } from './model-specs.js';
 import { guardStorage, type StoreContext } from './session.js';
 
 /** One entry of a customer's timeline: something that happened, and the record it comes from. */
@@ -58,7 +58,7 @@ const toEntry = (hit: TimelineHit): TimelineEntry =>
     at: hit.entry.at,
     kind: hit.entry.kind as TimelineKind,
     model: specOfCollection(hit.entry.collection).model,
-    record: hit.record.data,
+    record: recordFromRow(hit.record),
   }) as TimelineEntry;
 
 /** A customer's timeline: `log.timeline(customerId, options)` for a page, `log.timeline.stream(...)` to iterate. */

@@ -1,5 +1,6 @@
 import { monotonicFactory } from 'ulid';
 import type { StorageAdapter } from '../adapters/contract.js';
+import type { Classifier } from '../classification/rules.js';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
 import { isStorableText, isUlid } from '../models/primitives.js';
 import { createAuditApi, type AuditApi } from './audit-api.js';
@@ -12,8 +13,10 @@ import { Finance } from './finance.js';
 import { FollowUps } from './follow-ups.js';
 import { ingest, type IngestItem, type IngestOptions, type IngestReport } from './ingest.js';
 import { Interactions } from './interactions.js';
-import { specOfCollection, type HistoryModel, type StoredModels } from './model-specs.js';
+import { recordFromRow, specOfCollection, type HistoryModel, type StoredModels } from './model-specs.js';
 import { guardStorage, type StoreContext } from './session.js';
+import { createRetentionApi, type RetentionApi } from './retention.js';
+import { createSlaApi, type SlaApi } from './sla-api.js';
 import { createTimelineApi, type TimelineApi } from './timeline.js';
 
 /** Options of {@link createTouchlog}. */
@@ -28,6 +31,12 @@ export interface TouchlogOptions {
   readonly clock?: () => Date;
   /** Generates record ids, which must be ULIDs; injectable for deterministic tests. Monotonic ULIDs by default. */
   readonly ids?: () => string;
+  /**
+   * Classifies interactions and messages as they are recorded (`record`, `recordMany`, `ingest`):
+   * sets the purpose where the input left it `other`, adds tags, raises the priority, and keeps
+   * the reasons on the record (`classification`). See `ruleClassifier`.
+   */
+  readonly classifier?: Classifier;
   /** Receives errors thrown by `subscribe()` listeners (which never affect the write). Ignored by default. */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -47,6 +56,10 @@ export interface Touchlog {
   readonly followUps: FollowUps;
   readonly timeline: TimelineApi;
   readonly audit: AuditApi;
+  /** Service levels: first-response and resolution deadlines per policy. */
+  readonly sla: SlaApi;
+  /** Retention periods, purges and legal holds. */
+  readonly retention: RetentionApi;
   /** Bulk path for inputs of any size and any models: see {@link IngestOptions}. */
   ingest(source: Iterable<IngestItem> | AsyncIterable<IngestItem>, options?: IngestOptions): Promise<IngestReport>;
   /**
@@ -87,6 +100,9 @@ function checkOptions(options: TouchlogOptions): void {
   if (options?.clock !== undefined && typeof options.clock !== 'function') {
     issues.push({ code: 'invalid_type', path: ['clock'], message: 'must be a function returning a Date' });
   }
+  if (options?.classifier !== undefined && typeof options.classifier?.classify !== 'function') {
+    issues.push({ code: 'invalid_type', path: ['classifier'], message: 'must have a classify(record) method, e.g. ruleClassifier(rules)' });
+  }
   if (options?.ids !== undefined && typeof options.ids !== 'function') {
     issues.push({ code: 'invalid_type', path: ['ids'], message: 'must be a function returning ULIDs' });
   }
@@ -114,6 +130,7 @@ export function createTouchlog(options: TouchlogOptions): Touchlog {
     adapter: options.adapter,
     tenant: options.tenant,
     events,
+    classifier: options.classifier,
     now(): string {
       const date = clock();
       if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
@@ -144,6 +161,8 @@ function bind(ctx: StoreContext): Touchlog {
     followUps: new FollowUps(ctx),
     timeline: createTimelineApi(ctx),
     audit: createAuditApi(ctx),
+    sla: createSlaApi(ctx),
+    retention: createRetentionApi(ctx),
     ingest: (source, ingestOptions) => ingest(ctx, source, ingestOptions),
     async linked(target, pageOptions = {}) {
       const { kind, ref } = checkLinkTarget(target);
@@ -160,7 +179,7 @@ function bind(ctx: StoreContext): Touchlog {
           limit,
           (n) => ctx.adapter.listLinked(ctx.tenant, { kind, ref, collections, order, limit: n, ...(after ? { after } : {}) }),
           (row) => ({ at: row.at, id: row.id }),
-          (row) => ({ model: specOfCollection(row.collection).model, record: row.data }) as LinkedRecord,
+          (row) => ({ model: specOfCollection(row.collection).model, record: recordFromRow(row) }) as LinkedRecord,
         ),
       );
     },

@@ -14,10 +14,12 @@ import type { FinancialRecord, ValidFinancialRecordInput } from '../models/finan
 import type { FollowUp, ValidFollowUpInput } from '../models/follow-up.js';
 import { identifierKey } from '../models/identifiers.js';
 import type { Interaction, ValidInteractionInput } from '../models/interaction.js';
-import { MODEL_SPECS, type ModelSpec, type StoredModels } from './model-specs.js';
+import { MODEL_SPECS, recordFromRow, type ModelSpec, type StoredModels } from './model-specs.js';
+import type { Classification } from '../classification/rules.js';
+import { applyClassification } from './classify.js';
 import { CustomerResolver, type CustomerAssignment, type CustomerClue, type ResolveOptions } from './resolve.js';
 import type { WriteSession } from './session.js';
-import { assertTransition, FOLLOW_UP_TRANSITIONS, INTERACTION_TRANSITIONS } from './state-machines.js';
+import { assertTransition, DISPUTE_TRANSITIONS, FOLLOW_UP_TRANSITIONS, INTERACTION_TRANSITIONS } from './state-machines.js';
 
 /** What happened to one recorded item. */
 export type RecordOutcome = 'created' | 'updated' | 'unchanged' | 'stale';
@@ -105,6 +107,11 @@ const BUILDERS: { [M in WritableModel]: Builder<M> } = {
   financialRecord: {
     clue: (input) => ({ customer: input.customer }),
     build: (input, base, customerId) => ({ ...base, customerId, ...withoutCustomer(input) }) as FinancialRecord,
+    checkStatus: (existing, next) => {
+      if (existing.type === 'dispute' && next.type === 'dispute') {
+        assertTransition(DISPUTE_TRANSITIONS, 'dispute', existing.id, existing.status, next.status);
+      }
+    },
   },
   followUp: {
     clue: (input) => (input.customer ? { customer: input.customer } : { interactionId: input.interactionId! }),
@@ -147,6 +154,8 @@ const sourceMapKey = (system: string, externalId: string) => `${system}\u0000${e
 
 /** Options of a write of records. */
 export interface WriteOptions extends ResolveOptions {
+  /** Classifications of the inputs (same order), computed before the transaction; see `classifyInputs`. */
+  readonly classifications?: ReadonlyArray<Classification | undefined> | undefined;
   /**
    * `atomic`: the first failing item fails the whole call (nothing is written).
    * `lenient`: failing items are returned as errors and the others are written (ingest).
@@ -204,14 +213,19 @@ export async function writeRecords<M extends WritableModel>(
   const identifierRows: Array<{ key: string; customerId: string }> = [];
 
   for (let index = 0; index < inputs.length; index++) {
-    const input = inputs[index]!;
+    const raw = inputs[index]!;
     try {
-      const source = (input as { source?: { system: string; externalId: string; version?: number } }).source;
-      const digest = source ? sourceDigest(input) : null;
+      const source = (raw as { source?: { system: string; externalId: string; version?: number } }).source;
+      // The digest covers what the source sent, before classification, so a change of rules never
+      // turns a re-delivery into a conflict.
+      const digest = source ? sourceDigest(raw) : null;
+      const classified = applyClassification(session.ctx.classifier?.name ?? '', model, raw, options.classifications?.[index]);
+      const input = classified.input;
+      const withNote = <T>(record: T): T => (classified.note ? { ...record, classification: classified.note } : record);
       const existing = source ? bySource.get(sourceMapKey(source.system, source.externalId)) : undefined;
 
       if (existing) {
-        const stored = existing.data as unknown as StoredModels[M];
+        const stored = recordFromRow<StoredModels[M]>(existing);
         const storedVersion = (stored as { source?: { version?: number } }).source?.version ?? 0;
         const incomingVersion = source!.version ?? 0;
         if (incomingVersion < storedVersion) {
@@ -230,7 +244,7 @@ export async function writeRecords<M extends WritableModel>(
             ? { customerId: existing.customerId, homeCustomerId: existing.id }
             : await resolver.resolve(clues[index]!, options);
         const base: Base = { id: existing.id, version: existing.version + 1, createdAt: stored.createdAt, updatedAt: now };
-        const next = builder.build(input, base, assignment.customerId, stored, now);
+        const next = withNote(builder.build(input, base, assignment.customerId, stored, now));
         builder.checkStatus?.(stored, next);
         if (model === 'customer') {
           identifierRows.push(...(await identifierChanges(session, stored as Customer, next as Customer)));
@@ -253,7 +267,7 @@ export async function writeRecords<M extends WritableModel>(
         model === 'customer'
           ? { customerId: id, homeCustomerId: id }
           : await resolver.resolve(clues[index]!, options, displayNameOf(input));
-      const record = builder.build(input, { id, version: 1, createdAt: now, updatedAt: now }, assignment.customerId, undefined, now);
+      const record = withNote(builder.build(input, { id, version: 1, createdAt: now, updatedAt: now }, assignment.customerId, undefined, now));
       if (model === 'customer') {
         identifierRows.push(...(await identifierChanges(session, undefined, record as Customer)));
       }

@@ -432,6 +432,38 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     },
   },
 
+  // -------------------------------------------------------------------------------------- identity
+  {
+    group: 'identity',
+    name: 'merges customers (records, timeline, identifiers) and unmerges them',
+    async run(h) {
+      const log = h.log();
+      const { record: a } = await log.customers.record(sample.customer(1));
+      const { record: b } = await log.customers.record(sample.customer(2));
+      const { record: c } = await log.customers.record(sample.customer(3));
+      const onA = (await log.interactions.record(sample.interaction(a.id, 1))).record;
+      const onB = (await log.interactions.record(sample.interaction(b.id, 2))).record;
+      const onC = (await log.finance.record(sample.invoice(c.id, 3))).record;
+      await log.customers.merge(c.id, { into: b.id });
+      const merged = await log.customers.merge(b.id, { into: a.id });
+      assert.equal(merged.moved, 4, 'B, C and their records moved');
+      for (const id of [onB.id, onA.id]) assert.equal((await log.interactions.get(id)).customerId, a.id);
+      assert.equal((await log.finance.get(onC.id)).customerId, a.id);
+      assert.deepEqual((await log.timeline(a.id)).items.map((e) => e.record.id), [onA.id, onB.id, onC.id, onC.id]);
+      assert.equal((await log.customers.resolve({ type: 'email', value: 'ap3@customer.example' }))?.id, a.id);
+      assert.equal((await log.interactions.list({ customerId: c.id })).items.length, 2, 'a merged id lists the combined history');
+      const back = await log.customers.unmerge(b.id);
+      assert.equal(back.moved, 4);
+      assert.equal((await log.interactions.get(onA.id)).customerId, a.id);
+      assert.equal((await log.interactions.get(onB.id)).customerId, b.id);
+      assert.equal((await log.finance.get(onC.id)).customerId, b.id, 'C is still merged into B');
+      assert.deepEqual((await log.timeline(a.id)).items.map((e) => e.record.id), [onA.id]);
+      assert.deepEqual((await log.timeline(b.id)).items.map((e) => e.record.id), [onB.id, onC.id, onC.id]);
+      assert.equal((await log.customers.get(a.id)).identifiers.length, 2);
+      assert.equal((await log.audit.verify()).ok, true);
+    },
+  },
+
   // ------------------------------------------------------------------------------------- isolation
   {
     group: 'isolation',

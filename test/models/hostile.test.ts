@@ -75,6 +75,6 @@ describe('hostile input is a validation error, never a crash or a hang', () => {
   });
 
   it('refuses an object of another kind by its missing fields', () => {
-    expect(issues(validateInteraction(new Date()))).toEqual(['customer:required', 'channel:required', 'direction:required', 'purpose:required', 'occurredAt:required']);
+    expect(issues(validateInteraction(new Date()))).toEqual(['customer:required', 'channel:required', 'direction:required', 'occurredAt:required']);
   });
 });

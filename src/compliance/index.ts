@@ -1,0 +1,9 @@
+export {
+  ERASED_ADDRESS,
+  ERASED_TEXT,
+  eraseCommunication,
+  eraseCustomer,
+  eraseFinancialRecord,
+  eraseFollowUp,
+  eraseInteraction,
+} from './erasure.js';

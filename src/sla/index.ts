@@ -1,0 +1,15 @@
+export {
+  evaluateSla,
+  summariseSla,
+  SlaTotals,
+  parseSlaPolicies,
+  policyFor,
+  SlaPolicySchema,
+  type SlaPolicy,
+  type SlaCase,
+  type SlaReply,
+  type SlaClock,
+  type SlaResult,
+  type SlaSummary,
+  type SlaTally,
+} from './policies.js';

@@ -1,0 +1,4 @@
+import { memoryAdapter } from 'touchlog/memory';
+import { describeSeedScenarios } from './seed-scenarios.js';
+
+describeSeedScenarios('memory', () => memoryAdapter());
