@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from '../errors/index.js';
 import { AuditEntrySchema } from './audit-entry.js';
 import { CommunicationInputSchema, CommunicationSchema } from './communication.js';
 import { CustomerInputSchema, CustomerSchema } from './customer.js';
@@ -34,7 +35,13 @@ export const MODEL_NAMES = Object.keys(MODEL_SCHEMAS) as ModelName[];
  * ```
  */
 export function toJSONSchema(model: ModelName, options: { form?: 'input' | 'stored' } = {}): Record<string, unknown> {
-  const form = options.form ?? 'input';
+  const form = options?.form ?? 'input';
+  if (typeof model !== 'string' || !Object.hasOwn(MODEL_SCHEMAS, model)) {
+    throw new ValidationError('JSON Schema request', [{ code: 'invalid_value', path: ['model'], message: `must be one of ${MODEL_NAMES.join(', ')}` }]);
+  }
+  if (form !== 'input' && form !== 'stored') {
+    throw new ValidationError('JSON Schema request', [{ code: 'invalid_value', path: ['form'], message: 'must be "input" or "stored"' }]);
+  }
   const schema = MODEL_SCHEMAS[model][form];
   return z.toJSONSchema(schema, {
     io: form === 'input' ? 'input' : 'output',

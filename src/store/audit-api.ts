@@ -6,6 +6,7 @@ import { verifyChain, type AuditHead, type AuditVerification } from '../audit/ve
 import { ValidationError } from '../errors/index.js';
 import type { AuditChange, AuditEntry } from '../models/audit-entry.js';
 import { pageLimit } from './cursor.js';
+import { optionsOf } from './options.js';
 import { guardStorage, type StoreContext } from './session.js';
 
 /** What an audit change shows in place of a personal value whose customer was erased. */
@@ -90,14 +91,16 @@ export function createAuditApi(ctx: StoreContext): AuditApi {
       const head = await guardStorage('reading the audit trail', () => adapter.getAuditHead(tenant));
       return head ? { seq: head.seq, hash: head.hash } : undefined;
     },
-    async verify(options = {}) {
+    async verify(options) {
+      options = optionsOf(options, 'audit verification');
       const against = options.against;
-      if (against !== undefined && (!Number.isSafeInteger(against.seq) || against.seq < 0 || typeof against.hash !== 'string')) {
+      if (against !== undefined && (typeof against !== 'object' || against === null || !Number.isSafeInteger(against.seq) || against.seq < 0 || typeof against.hash !== 'string')) {
         throw new ValidationError('audit head', [{ code: 'invalid_type', path: ['against'], message: 'must be { seq, hash } as returned by audit.head()' }]);
       }
       return verifyChain(tenant, rows(), against);
     },
-    async history(entityId, options = {}) {
+    async history(entityId, options) {
+      options = optionsOf(options, 'audit history');
       if (typeof entityId !== 'string' || entityId.length === 0 || entityId.length > 64) {
         throw new ValidationError('audit history', [{ code: 'invalid_type', path: ['entityId'], message: 'must be a record id' }]);
       }
@@ -108,7 +111,8 @@ export function createAuditApi(ctx: StoreContext): AuditApi {
       const items = await readable(page.slice(0, limit));
       return page.length > limit ? { items, nextSeq: items[items.length - 1]!.seq } : { items };
     },
-    async *entries(options = {}) {
+    async *entries(options) {
+      options = optionsOf(options, 'audit entries');
       const buffer: AuditRow[] = [];
       for await (const row of rows(options.afterSeq)) {
         buffer.push(row);

@@ -1,3 +1,4 @@
+import { optionsOf } from './options.js';
 import type { Keyset, RecordRow } from '../adapters/contract.js';
 import { NotFoundError, ValidationError, VersionConflictError } from '../errors/index.js';
 import type { FinancialLinkKind } from '../models/common.js';
@@ -94,6 +95,7 @@ export class RecordCollection<M extends WritableModel> {
    * @throws {SourceConflictError} `SOURCE_CONFLICT` on the same source version with other content
    */
   async record(input: unknown, options: RecordOptions = {}): Promise<RecordResult<StoredModels[M]>> {
+    options = optionsOf(options, 'record options');
     const valid = this.validator.parse(input);
     const classifications = await classifyInputs(this.ctx.classifier, this.model, [valid]);
     const [result] = await runWrite(this.ctx, (session) => writeRecords(session, this.model, [valid], { ...options, classifications, mode: 'atomic' }));
@@ -106,6 +108,7 @@ export class RecordCollection<M extends WritableModel> {
    * written. An empty batch is a no-op. For inputs of any size, use `log.ingest()`.
    */
   async recordMany(inputs: readonly unknown[], options: RecordOptions = {}): Promise<RecordResult<StoredModels[M]>[]> {
+    options = optionsOf(options, 'recordMany options');
     const valid = this.validator.parseMany(inputs);
     if (valid.length === 0) return [];
     const classifications = await classifyInputs(this.ctx.classifier, this.model, valid);
@@ -166,6 +169,7 @@ export class RecordCollection<M extends WritableModel> {
    * ```
    */
   async list(options: ListFilter & PageOptions = {}): Promise<Page<StoredModels[M]>> {
+    options = optionsOf(options, 'list options');
     const filter = await this.filterOf(options);
     const limit = pageLimit(options.limit);
     const order = pageOrder(options.order);
@@ -182,6 +186,7 @@ export class RecordCollection<M extends WritableModel> {
 
   /** Every matching record, as an async iterator that holds one page in memory at a time. */
   async *stream(options: ListFilter & Omit<PageOptions, 'limit'> & { pageSize?: number } = {}): AsyncGenerator<StoredModels[M]> {
+    options = optionsOf(options, 'stream options');
     const { pageSize, ...rest } = options;
     const filter = await this.filterOf(rest);
     const order = pageOrder(options.order);
@@ -200,6 +205,7 @@ export class RecordCollection<M extends WritableModel> {
 
   /** One page of the records of this collection linked to a financial document. */
   async linkedTo(target: LinkTarget, options: PageOptions = {}): Promise<Page<StoredModels[M]>> {
+    options = optionsOf(options, 'linkedTo options');
     const { kind, ref } = checkLinkTarget(target);
     const limit = pageLimit(options.limit);
     const order = pageOrder(options.order);

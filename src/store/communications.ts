@@ -1,3 +1,4 @@
+import { optionsOf } from './options.js';
 import { ValidationError } from '../errors/index.js';
 import { DeliveryEventInputSchema, type CommunicationPatch, type CommunicationRecord, type DeliveryEventInput } from '../models/communication.js';
 import { communicationPatchValidator, createValidator } from '../validation/index.js';
@@ -15,6 +16,7 @@ export class Communications extends RecordCollection<'communication'> {
 
   /** Changes fields of a message. Delivery status changes through {@link markDelivery}. */
   async update(id: string, patch: CommunicationPatch, options: UpdateOptions = {}): Promise<CommunicationRecord> {
+    options = optionsOf(options, 'update options');
     const valid = communicationPatchValidator.parse(patch);
     return this.change(id, options, (current) => ({ ...current, ...valid }));
   }
@@ -26,6 +28,7 @@ export class Communications extends RecordCollection<'communication'> {
    * @throws {InvalidTransitionError} `INVALID_TRANSITION` when the status cannot follow the current one
    */
   async markDelivery(id: string, event: DeliveryEventInput, options: UpdateOptions = {}): Promise<CommunicationRecord> {
+    options = optionsOf(options, 'markDelivery options');
     const valid = deliveryValidator.parse(event);
     return this.change(
       id,

@@ -1,3 +1,4 @@
+import { optionsOf } from './options.js';
 import type { RecordRow } from '../adapters/contract.js';
 import { InvalidTransitionError, NotFoundError, ValidationError, VersionConflictError } from '../errors/index.js';
 import { CustomerRefSchema, type CustomerRefInput } from '../models/common.js';
@@ -61,6 +62,7 @@ export class Customers extends RecordCollection<'customer'> {
    * @throws {VersionConflictError} `VERSION_CONFLICT` when `expectedVersion` is stale
    */
   async update(id: string, patch: CustomerPatch, options: UpdateOptions = {}): Promise<Customer> {
+    options = optionsOf(options, 'update options');
     const valid = customerPatchValidator.parse(patch);
     return this.change(id, options, async (current, session) => {
       const next = { ...current, ...valid } as Customer;
@@ -144,6 +146,7 @@ export class Customers extends RecordCollection<'customer'> {
    * @throws {InvalidTransitionError} `INVALID_TRANSITION` when `id` is not merged
    */
   async unmerge(id: string, options: MergeOptions = {}): Promise<MergeResult> {
+    options = optionsOf(options, 'unmerge options');
     checkId('customer', id);
     return runWrite(this.ctx, async (session) => {
       const source = await this.row(session, id);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionsOf } from './options.js';
 import { ValidationError } from '../errors/index.js';
 import { DISPUTE_OUTCOMES, FINANCIAL_RECORD_TYPES, type Dispute, type FinancialRecord, type FinancialRecordType } from '../models/financial-record.js';
 import { LIMITS } from '../models/limits.js';
@@ -58,6 +59,7 @@ export class Finance extends RecordCollection<'financialRecord'> {
 
   /** Moves a dispute to `under_review`. */
   async reviewDispute(id: string, options: UpdateOptions = {}): Promise<Dispute> {
+    options = optionsOf(options, 'reviewDispute options');
     return this.moveDispute(id, options, (dispute) => ({ ...dispute, status: 'under_review' }));
   }
 
@@ -72,6 +74,7 @@ export class Finance extends RecordCollection<'financialRecord'> {
    * ```
    */
   async resolveDispute(id: string, resolution: DisputeResolutionInput, options: UpdateOptions = {}): Promise<Dispute> {
+    options = optionsOf(options, 'resolveDispute options');
     const valid = resolutionValidator.parse(resolution);
     return this.moveDispute(id, options, (dispute) => {
       const { outcome, resolvedAt, ...documents } = valid;

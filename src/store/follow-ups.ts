@@ -1,3 +1,4 @@
+import { optionsOf } from './options.js';
 import { ValidationError } from '../errors/index.js';
 import type { FollowUp, FollowUpPatch, FollowUpStatus } from '../models/follow-up.js';
 import { LIMITS } from '../models/limits.js';
@@ -21,27 +22,32 @@ export class FollowUps extends RecordCollection<'followUp'> {
 
   /** Changes fields of a follow-up (action, due date, assignee...). */
   async update(id: string, patch: FollowUpPatch, options: UpdateOptions = {}): Promise<FollowUp> {
+    options = optionsOf(options, 'update options');
     const valid = followUpPatchValidator.parse(patch);
     return this.change(id, options, (current) => ({ ...current, ...valid }));
   }
 
   /** Gives the follow-up to someone. */
   async assign(id: string, assignee: string, options: UpdateOptions = {}): Promise<FollowUp> {
+    options = optionsOf(options, 'assign options');
     return this.update(id, { assignee }, options);
   }
 
   /** Marks the follow-up done, by the instance's actor, now. */
   async complete(id: string, options: FollowUpCloseOptions = {}): Promise<FollowUp> {
+    options = optionsOf(options, 'complete options');
     return this.move(id, 'done', options);
   }
 
   /** Cancels the follow-up. */
   async cancel(id: string, options: FollowUpCloseOptions = {}): Promise<FollowUp> {
+    options = optionsOf(options, 'cancel options');
     return this.move(id, 'cancelled', options);
   }
 
   /** Opens a done or cancelled follow-up again. */
   async reopen(id: string, options: UpdateOptions = {}): Promise<FollowUp> {
+    options = optionsOf(options, 'reopen options');
     return this.move(id, 'open', options);
   }
 

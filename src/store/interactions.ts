@@ -1,3 +1,4 @@
+import { optionsOf } from './options.js';
 import { ValidationError } from '../errors/index.js';
 import { INTERACTION_STATUSES, OutcomeInputSchema, type Interaction, type InteractionStatus, type OutcomeInput } from '../models/interaction.js';
 import { createValidator, interactionPatchValidator } from '../validation/index.js';
@@ -30,6 +31,7 @@ export class Interactions extends RecordCollection<'interaction'> {
    * @throws {VersionConflictError} `VERSION_CONFLICT` when `expectedVersion` is stale
    */
   async update(id: string, patch: InteractionPatch, options: UpdateOptions = {}): Promise<Interaction> {
+    options = optionsOf(options, 'update options');
     const valid = interactionPatchValidator.parse(patch);
     return this.change(id, options, (current) => ({ ...current, ...valid }));
   }
@@ -42,6 +44,7 @@ export class Interactions extends RecordCollection<'interaction'> {
    * @throws {InvalidTransitionError} `INVALID_TRANSITION` for a move the state machine does not allow
    */
   async transition(id: string, to: InteractionStatus, options: TransitionOptions = {}): Promise<Interaction> {
+    options = optionsOf(options, 'transition options');
     if (!INTERACTION_STATUSES.includes(to)) {
       throw new ValidationError('transition', [{ code: 'invalid_value', path: ['to'], message: `must be one of ${INTERACTION_STATUSES.join(', ')}` }]);
     }

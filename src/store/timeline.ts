@@ -7,6 +7,7 @@ import { CustomerIdSchema, InstantSchema, type InstantInput } from '../models/pr
 import { defaultMessage, toValidationIssues } from '../validation/issues.js';
 import { decodeCursor, fetchPage, pageLimit, pageOrder, streamPages, type Page, type PageOptions } from './cursor.js';
 import { recordFromRow, specOfCollection, TIMELINE_KINDS, type StoredModels, type TimelineKind } from './model-specs.js';
+import { optionsOf } from './options.js';
 import { guardStorage, type StoreContext } from './session.js';
 
 /** One entry of a customer's timeline: something that happened, and the record it comes from. */
@@ -103,7 +104,8 @@ export function createTimelineApi(ctx: StoreContext): TimelineApi {
     };
   }
 
-  const timeline = (async (customerId: string, options: TimelineOptions = {}) => {
+  const timeline = (async (customerId: string, options?: TimelineOptions) => {
+    options = optionsOf(options, 'timeline request');
     const query = await prepare(customerId, options);
     const limit = pageLimit(options.limit);
     const after = decodeCursor(options.cursor);
@@ -112,7 +114,8 @@ export function createTimelineApi(ctx: StoreContext): TimelineApi {
     );
   }) as TimelineApi;
 
-  timeline.stream = async function* stream(customerId, options = {}) {
+  timeline.stream = async function* stream(customerId, options) {
+    options = optionsOf(options, 'timeline request');
     const { pageSize, ...rest } = options;
     const query = await prepare(customerId, rest);
     yield* streamPages(

@@ -14,6 +14,7 @@ import { FollowUps } from './follow-ups.js';
 import { ingest, type IngestItem, type IngestOptions, type IngestReport } from './ingest.js';
 import { Interactions } from './interactions.js';
 import { recordFromRow, specOfCollection, type HistoryModel, type StoredModels } from './model-specs.js';
+import { optionsOf } from './options.js';
 import { guardStorage, type StoreContext } from './session.js';
 import { createRetentionApi, type RetentionApi } from './retention.js';
 import { createSlaApi, type SlaApi } from './sla-api.js';
@@ -164,7 +165,8 @@ function bind(ctx: StoreContext): Touchlog {
     sla: createSlaApi(ctx),
     retention: createRetentionApi(ctx),
     ingest: (source, ingestOptions) => ingest(ctx, source, ingestOptions),
-    async linked(target, pageOptions = {}) {
+    async linked(target, pageOptions) {
+      pageOptions = optionsOf(pageOptions, 'link lookup');
       const { kind, ref } = checkLinkTarget(target);
       const limit = pageLimit(pageOptions.limit);
       const order = pageOrder(pageOptions.order);

@@ -25,6 +25,7 @@ import { createHarness } from './harness.js';
 export { CONFORMANCE_CHECKS, rejectsWith, type ConformanceCheck } from './checks.js';
 export { deterministicIds, seededRandom, steppingClock, type ConformanceHarness } from './harness.js';
 export { sample } from './fixtures.js';
+export { faultInjectingAdapter, type FaultInjectingAdapter, type FaultOptions } from './faults.js';
 
 /**
  * The test functions of your runner. vitest's and node:test's fit as they are
