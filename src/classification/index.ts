@@ -4,6 +4,7 @@ export {
   type Classification,
   type ClassificationRule,
   type Classifier,
+  type RuleClassifier,
   type ClassifiableRecord,
   type RuleClassifierOptions,
 } from './rules.js';

@@ -103,6 +103,11 @@ interface CompiledRule {
   readonly pattern?: RegExp;
 }
 
+/** The rule-based classifier: synchronous, and explains each verdict. */
+export interface RuleClassifier extends Classifier {
+  classify(record: ClassifiableRecord): Classification;
+}
+
 /** Options of {@link ruleClassifier}. */
 export interface RuleClassifierOptions {
   /** Name recorded with each classification; `rules` when not given. */
@@ -130,7 +135,7 @@ const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, ur
  * ```
  * @throws {ValidationError} when a rule is malformed (with the rule's index in the path)
  */
-export function ruleClassifier(rules: readonly ClassificationRule[], options: RuleClassifierOptions = {}): Classifier {
+export function ruleClassifier(rules: readonly ClassificationRule[], options: RuleClassifierOptions = {}): RuleClassifier {
   const parsed = RulesSchema.safeParse(rules, { error: defaultMessage, reportInput: true });
   if (!parsed.success) throw new ValidationError('classification rules', toValidationIssues(parsed.error.issues));
   const compiled: CompiledRule[] = parsed.data.map((rule) => ({

@@ -102,6 +102,8 @@ export const CommunicationInputSchema = z.strictObject({
   tags: inputShape.tags.default([]),
   /** Current delivery status; `sent` when not given. */
   deliveryStatus: z.enum(DELIVERY_STATUSES).default('sent'),
+  /** The conversation the message belongs to, e.g. a `threadConversations()` thread id. */
+  threadId: shortText().optional(),
 });
 export type CommunicationInput = z.input<typeof CommunicationInputSchema>;
 export type ValidCommunicationInput = z.output<typeof CommunicationInputSchema>;
@@ -110,7 +112,10 @@ export type ValidCommunicationInput = z.output<typeof CommunicationInputSchema>;
  * What callers pass to `communications.update`. Delivery status changes through
  * `communications.markDelivery()`.
  */
-export const CommunicationPatchSchema = z.strictObject(inputShape).omit({ source: true }).partial();
+export const CommunicationPatchSchema = z
+  .strictObject({ ...inputShape, threadId: shortText() })
+  .omit({ source: true })
+  .partial();
 export type CommunicationPatch = z.input<typeof CommunicationPatchSchema>;
 
 /** A message as stored and returned. */

@@ -100,7 +100,7 @@ const BUILDERS: { [M in WritableModel]: Builder<M> } = {
         customerId,
         ...rest,
         delivery,
-        ...(existing?.threadId !== undefined ? { threadId: existing.threadId } : {}),
+        ...(rest.threadId === undefined && existing?.threadId !== undefined ? { threadId: existing.threadId } : {}),
       } as CommunicationRecord;
     },
   },
