@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from '../models/audit-entry.js';
 import { canonicalJson } from './canonical-json.js';
+import type { SealedBlock } from './seal.js';
 
 /** `prevHash` of the first entry of every chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -8,7 +9,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** An audit entry before it is chained. */
 export type UnchainedEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'> & {
   /** Personal values of this entry, sealed with the data key of `subject` (see `sealChanges`). */
-  readonly sealed?: { readonly subject: string; readonly data: string };
+  readonly sealed?: { readonly subject: string } & SealedBlock;
 };
 
 /** A chained entry as stored. */

@@ -1,6 +1,6 @@
 import type { AuditChange } from '../models/audit-entry.js';
 import { canonicalJson } from './canonical-json.js';
-import { seal } from './seal.js';
+import type { Sealer, SealedBlock } from './seal.js';
 
 /** Fields every record has that an audit change never lists: they change on every write. */
 const BOOKKEEPING = new Set(['id', 'version', 'createdAt', 'updatedAt']);
@@ -56,14 +56,14 @@ export interface SealedRef {
 }
 
 /**
- * Replaces the personal values in `changes` by references into one block sealed with `key`.
+ * Replaces the personal values in `changes` by references into one block sealed by `sealer`.
  * Returns the changes unchanged (and no block) when none is personal.
  */
 export function sealChanges(
   changes: readonly AuditChange[],
   personal: readonly string[],
-  key: string,
-): { changes: AuditChange[]; sealed?: string } {
+  sealer: Sealer,
+): { changes: AuditChange[]; sealed?: SealedBlock } {
   const values: unknown[] = [];
   const ref = (value: unknown): SealedRef => ({ $sealed: values.push(value) - 1 });
   const out = changes.map((change) => {
@@ -74,7 +74,7 @@ export function sealChanges(
       ...('after' in change ? { after: ref(change.after) } : {}),
     };
   });
-  return values.length === 0 ? { changes: out } : { changes: out, sealed: seal(key, values) };
+  return values.length === 0 ? { changes: out } : { changes: out, sealed: sealer.seal(values) };
 }
 
 export const isSealedRef = (value: unknown): value is SealedRef =>

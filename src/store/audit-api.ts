@@ -70,7 +70,7 @@ export function createAuditApi(ctx: StoreContext): AuditApi {
       const key = keys.get(sealed.subject);
       let values: unknown[] | undefined;
       try {
-        values = key ? unseal(key, sealed.data) : undefined;
+        values = key ? unseal(key, sealed) : undefined;
       } catch {
         values = undefined;
       }

@@ -1,8 +1,8 @@
 import type { AdapterReader, AdapterTransaction, AuditHeadRow, StorageAdapter } from '../adapters/contract.js';
 import { isUniqueViolation } from '../adapters/contract.js';
 import { chainEntries, type UnchainedEntry } from '../audit/chain.js';
-import { diffRecords, sealChanges } from '../audit/diff.js';
-import { newSubjectKey } from '../audit/seal.js';
+import { diffRecords, isPersonalPath, sealChanges } from '../audit/diff.js';
+import { newSubjectKey, Sealer } from '../audit/seal.js';
 import { IntegrityError, isTouchlogError, StorageError } from '../errors/index.js';
 import type { AuditAction } from '../models/audit-entry.js';
 import type { Classifier } from '../classification/rules.js';
@@ -51,6 +51,8 @@ export class WriteSession {
   readonly events: ChangeEvent[] = [];
   private readonly keys = new Map<string, string | null>();
   private readonly newKeys: Array<{ subjectId: string; key: string }> = [];
+  /** One key stream per subject for this transaction. */
+  private readonly sealers = new Map<string, Sealer>();
   /** Identifier keys resolved or created in this transaction → customer id. */
   readonly identifierCache = new Map<string, string>();
 
@@ -90,13 +92,25 @@ export class WriteSession {
     return key;
   }
 
+  private async sealerOf(subjectId: string): Promise<Sealer> {
+    let sealer = this.sealers.get(subjectId);
+    if (!sealer) {
+      sealer = new Sealer(await this.keyOf(subjectId));
+      this.sealers.set(subjectId, sealer);
+    }
+    return sealer;
+  }
+
   /**
    * Destroys the data keys of these subjects, in this transaction: personal values sealed with them
    * (including by entries of this very transaction) can no longer be read.
    */
   async destroyKeys(subjectIds: readonly string[]): Promise<void> {
     await this.tx.deleteSubjectKeys(this.tenant, subjectIds);
-    for (const id of subjectIds) this.keys.set(id, null);
+    for (const id of subjectIds) {
+      this.keys.set(id, null);
+      this.sealers.delete(id);
+    }
     // A key created earlier in this transaction must not be written at flush either.
     for (let i = this.newKeys.length - 1; i >= 0; i--) if (subjectIds.includes(this.newKeys[i]!.subjectId)) this.newKeys.splice(i, 1);
   }
@@ -114,8 +128,8 @@ export class WriteSession {
     reason?: string,
   ): Promise<void> {
     const changes = diffRecords(before as Record<string, unknown> | undefined, after as Record<string, unknown> | undefined, spec.personal);
-    const sealed = changes.some((change) => spec.personal.some((p) => change.path === p || change.path.startsWith(`${p}.`)))
-      ? sealChanges(changes, spec.personal, await this.keyOf(subjectId))
+    const sealed = changes.some((change) => isPersonalPath(change.path, spec.personal))
+      ? sealChanges(changes, spec.personal, await this.sealerOf(subjectId))
       : { changes };
     const id = (after ?? before)!.id;
     this.appendEntry(
@@ -127,7 +141,7 @@ export class WriteSession {
         ...(after ? { version: after.version } : {}),
         changes: sealed.changes,
         ...(reason !== undefined ? { reason } : {}),
-        ...(sealed.sealed !== undefined ? { sealed: { subject: subjectId, data: sealed.sealed } } : {}),
+        ...(sealed.sealed !== undefined ? { sealed: { subject: subjectId, ...sealed.sealed } } : {}),
       },
       { model: spec.model, id, ...(after ? { version: after.version } : {}), action },
     );

@@ -106,3 +106,18 @@ describe('audit chain tampering', () => {
     expect((await renamed.audit.verify()).problem).toMatchObject({ seq: 1, kind: 'changed' });
   });
 });
+
+describe('sealed personal values', () => {
+  it('read back exactly for every entry of a batch sharing one key stream', async () => {
+    const log = createTouchlog({ adapter: memoryAdapter(), tenant: 'acme', actor: 'svc:test', clock: steppingClock() });
+    const { record: customer } = await log.customers.record(sample.customer(1));
+    const subjects = Array.from({ length: 40 }, (_, i) => `Subject ${i} ${'ü'.repeat(i * 3)} 🙂`);
+    const results = await log.interactions.recordMany(subjects.map((subject, i) => sample.interaction(customer.id, i, { subject })));
+    for (const [i, { record }] of results.entries()) {
+      const [created] = (await log.audit.history(record.id)).items;
+      expect(created!.changes.find((c) => c.path === 'subject')?.after).toBe(subjects[i]);
+    }
+    const stored = JSON.stringify(await log.adapter.readAudit('acme', { limit: 100 }));
+    expect(stored).not.toContain('Subject 7');
+  });
+});
