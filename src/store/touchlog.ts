@@ -17,6 +17,7 @@ import { recordFromRow, specOfCollection, type HistoryModel, type StoredModels }
 import { optionsOf } from './options.js';
 import { guardStorage, type StoreContext } from './session.js';
 import { createRetentionApi, type RetentionApi } from './retention.js';
+import { createScoreApi, type ScoreApi } from '../scoring/store.js';
 import { createSlaApi, type SlaApi } from './sla-api.js';
 import { createTimelineApi, type TimelineApi } from './timeline.js';
 
@@ -61,6 +62,8 @@ export interface Touchlog {
   readonly sla: SlaApi;
   /** Retention periods, purges and legal holds. */
   readonly retention: RetentionApi;
+  /** Payment behaviour, interaction signals, risk, credit review and the collections worklist. See docs/scoring. */
+  readonly score: ScoreApi;
   /** Bulk path for inputs of any size and any models: see {@link IngestOptions}. */
   ingest(source: Iterable<IngestItem> | AsyncIterable<IngestItem>, options?: IngestOptions): Promise<IngestReport>;
   /**
@@ -151,7 +154,7 @@ export function createTouchlog(options: TouchlogOptions): Touchlog {
 }
 
 function bind(ctx: StoreContext): Touchlog {
-  return {
+  const log: Omit<Touchlog, 'score'> & { score?: ScoreApi } = {
     tenant: ctx.tenant,
     actor: ctx.actor,
     adapter: ctx.adapter,
@@ -193,4 +196,6 @@ function bind(ctx: StoreContext): Touchlog {
       return bind({ ...ctx, actor });
     },
   };
+  log.score = createScoreApi(log as Touchlog);
+  return log as Touchlog;
 }
