@@ -24,6 +24,11 @@ export interface CustomerClue {
 export interface ResolveOptions {
   /** Create a customer for an identifier that matches none (instead of rejecting the record). */
   readonly createMissingCustomers?: boolean;
+  /**
+   * Email domains of your own organisation (`seller.example`): when a message's customer is found
+   * from its addresses, addresses in these domains are never taken for the customer's.
+   */
+  readonly ourDomains?: readonly string[];
 }
 
 /** The identifiers an address could be: an email address, or a phone number in international form. */
@@ -122,7 +127,12 @@ export class CustomerResolver {
       if (!interaction) throw new NotFoundError('interaction', clue.interactionId);
       return { customerId: interaction.customerId, homeCustomerId: interaction.homeCustomerId };
     }
-    const candidates = (clue.addresses ?? []).flatMap((address) => identifiersOfAddress(address.address));
+    const ours = (options.ourDomains ?? []).map((domain) => domain.toLowerCase().replace(/^@/, ''));
+    const theirs = (clue.addresses ?? []).filter((address) => {
+      const domain = address.address.toLowerCase().split('@')[1];
+      return domain === undefined || !ours.some((own) => domain === own || domain.endsWith(`.${own}`));
+    });
+    const candidates = theirs.flatMap((address) => identifiersOfAddress(address.address));
     for (const identifier of candidates) {
       const customerId = this.session.identifierCache.get(identifierKey(identifier));
       if (customerId !== undefined) {
@@ -131,7 +141,7 @@ export class CustomerResolver {
       }
     }
     if (candidates.length > 0 && options.createMissingCustomers) {
-      return this.byIdentifier(candidates[0]!, options, displayName ?? clue.addresses?.find((a) => a.name)?.name);
+      return this.byIdentifier(candidates[0]!, options, displayName ?? theirs.find((a) => a.name)?.name);
     }
     const tried = candidates.map((id) => identifierKey(id)).join(', ');
     throw new NotFoundError(

@@ -145,9 +145,14 @@ export function toWrite<M extends WritableModel>(
   return { row, links: spec.links(record), timeline: spec.timeline(record) };
 }
 
-/** Digest of a source payload, to tell a re-delivery from a changed record at the same source version. */
-function sourceDigest(input: unknown): string {
-  return createHash('sha256').update(canonicalJson(input)).digest('base64url');
+/**
+ * Digest of a source payload, to tell a re-delivery from a changed record at the same source
+ * version. `threadId` is left out: it is assigned by an import's threading, which can differ from
+ * one import to the next without the message having changed.
+ */
+function sourceDigest(input: object): string {
+  const { threadId: _threadId, ...payload } = input as { threadId?: unknown };
+  return createHash('sha256').update(canonicalJson(payload)).digest('base64url');
 }
 
 const sourceMapKey = (system: string, externalId: string) => `${system}\u0000${externalId}`;

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const subpaths = ['touchlog', 'touchlog/memory', 'touchlog/sqlite', 'touchlog/postgres', 'touchlog/testing'];
+const subpaths = ['touchlog', 'touchlog/memory', 'touchlog/sqlite', 'touchlog/postgres', 'touchlog/testing', 'touchlog/interop'];
 let project: string;
 
 beforeAll(() => {

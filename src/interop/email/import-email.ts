@@ -1,0 +1,307 @@
+/**
+ * Email import: `.eml` files and mbox mailboxes into communication records, threaded into
+ * conversations and resolved to customers.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isTouchlogError, NotFoundError, ValidationError } from '../../errors/index.js';
+import type { CommunicationInput } from '../../models/communication.js';
+import type { Touchlog } from '../../store/touchlog.js';
+import { threadConversations, type ThreadableMessage, type ThreadOptions } from '../../timeline/thread.js';
+import { decodeUtf8, openInput, pathOf, splitLines, type ImportInput } from '../input.js';
+import { runImport, type ImportOptions, type ImportPosition, type ImportReport, type ParsedRecord } from '../run-import.js';
+import { splitMbox } from './mbox.js';
+import { parseEmail, type EmailOptions, type ParsedEmail } from './parse-email.js';
+
+/** Options of {@link importMbox} and {@link importEml}. */
+export interface EmailImportOptions extends EmailOptions, ImportOptions {
+  /** Options of `threadConversations`, or `false` to leave `threadId` unset. */
+  readonly threading?: ThreadOptions | false;
+  /** Largest message accepted, in bytes; 50 MiB when not given. Larger ones are rejected. */
+  readonly maxMessageBytes?: number;
+}
+
+/** Default largest message: 50 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024;
+
+/** One raw message and where it was. */
+interface RawMessage {
+  readonly at: ImportPosition;
+  readonly bytes: Uint8Array | undefined;
+  readonly envelopeDate?: string | undefined;
+  /** Why `bytes` is missing: a stable error code, an issue code and a sentence. */
+  readonly failure?: { readonly code: string; readonly issue: string; readonly message: string };
+}
+
+const tooLarge = (max: number) => ({ code: 'VALIDATION_FAILED', issue: 'too_big', message: `the message is larger than ${max} bytes` });
+
+type SpooledRecord = { at: ImportPosition; data: CommunicationInput & { source: { system: string; externalId: string } } } | { at: ImportPosition; rejection: Extract<ParsedRecord, { rejection: unknown }>['rejection'] };
+
+/** Spool of parsed records on disk, between reading (and threading) and writing. */
+class Spool {
+  private handle: FileHandle | undefined;
+  private buffered: string[] = [];
+  private size = 0;
+  readonly path: string;
+
+  private constructor(readonly dir: string) {
+    this.path = join(dir, 'messages.ndjson');
+  }
+
+  static async create(): Promise<Spool> {
+    const spool = new Spool(await mkdtemp(join(tmpdir(), 'touchlog-email-')));
+    spool.handle = await open(spool.path, 'w');
+    return spool;
+  }
+
+  async write(record: SpooledRecord): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    this.buffered.push(line);
+    this.size += line.length;
+    if (this.size >= 1 << 20) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffered.length === 0) return;
+    await this.handle!.write(this.buffered.join(''));
+    this.buffered = [];
+    this.size = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+
+  async *read(): AsyncGenerator<SpooledRecord> {
+    let first = true;
+    for await (const line of splitLines(createReadStream(this.path, { highWaterMark: 256 * 1024 }), Number.MAX_SAFE_INTEGER)) {
+      const text = decodeUtf8(line.bytes!, first);
+      first = false;
+      if (text) yield JSON.parse(text) as SpooledRecord;
+    }
+  }
+
+  async remove(): Promise<void> {
+    await this.handle?.close().catch(() => {});
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** What threading keeps of a message: its headers, not its body. */
+type Probe = ThreadableMessage & { readonly id: string };
+
+function probeOf(index: number, input: ParsedEmail['input']): Probe {
+  return {
+    id: String(index),
+    messageId: input.messageId,
+    inReplyTo: input.inReplyTo,
+    references: input.references,
+    subject: input.subject,
+    from: input.from,
+    to: input.to,
+    cc: input.cc,
+    sentAt: input.sentAt,
+  };
+}
+
+function rejectionOf(error: unknown, location: string): Extract<ParsedRecord, { rejection: unknown }>['rejection'] {
+  if (isTouchlogError(error)) {
+    return {
+      model: 'communication',
+      code: error.code,
+      message: `${location}: ${error instanceof ValidationError ? error.issues.map((issue) => issue.message).join('; ') : error.message}`,
+      ...(error instanceof ValidationError ? { issues: error.issues } : {}),
+    };
+  }
+  throw error;
+}
+
+const describe = (at: ImportPosition) =>
+  at.file !== undefined ? `${at.file}` : at.line !== undefined ? `message at line ${at.line}` : `message ${at.index + 1}`;
+
+/**
+ * The email pipeline. Reading parses every message (one in memory at a time) into a spool file
+ * and keeps only its threading headers; threading then runs over all of them; writing streams the
+ * spool through `log.ingest` with each message's `threadId`.
+ */
+async function importMessages(
+  log: Touchlog,
+  messages: AsyncIterable<RawMessage>,
+  meter: { bytesRead(): number; readonly bytesTotal: number | undefined },
+  options: EmailImportOptions,
+): Promise<ImportReport> {
+  const spool = await Spool.create();
+  try {
+    const probes: Probe[] = [];
+    let read = 0;
+    let lastReport = 0;
+    for await (const message of messages) {
+      read++;
+      let record: SpooledRecord;
+      if (message.bytes === undefined) {
+        const failure = message.failure ?? { code: 'VALIDATION_FAILED', issue: 'unreadable_input', message: 'the message cannot be read' };
+        record = {
+          at: message.at,
+          rejection: {
+            model: 'communication',
+            code: failure.code,
+            message: `${describe(message.at)}: ${failure.message}`,
+            issues: [{ code: failure.issue, path: [], message: failure.message }],
+          },
+        };
+      } else {
+        try {
+          const { input } = await parseEmail(message.bytes, { ...options, ...(message.envelopeDate ? { fallbackDate: message.envelopeDate } : {}) });
+          probes.push(probeOf(message.at.index, input));
+          record = { at: message.at, data: input };
+        } catch (error) {
+          record = { at: message.at, rejection: rejectionOf(error, describe(message.at)) };
+        }
+      }
+      await spool.write(record);
+      const now = Date.now();
+      if (options.onProgress && now - lastReport >= 100) {
+        lastReport = now;
+        options.onProgress({ phase: 'reading', read, bytesRead: meter.bytesRead(), bytesTotal: meter.bytesTotal, processed: 0, created: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, batches: 0 });
+      }
+      if (options.signal?.aborted) break;
+    }
+    await spool.close();
+    options.onProgress?.({ phase: 'reading', read, bytesRead: meter.bytesRead(), bytesTotal: meter.bytesTotal, processed: 0, created: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, batches: 0 });
+
+    const threadIds = options.threading === false ? new Map<string, string>() : threadConversations(probes, options.threading ?? {}).threadIds;
+    probes.length = 0;
+
+    async function* records(): AsyncGenerator<ParsedRecord> {
+      for await (const record of spool.read()) {
+        if ('rejection' in record) {
+          yield record;
+          continue;
+        }
+        const data = { ...record.data } as Record<string, unknown>;
+        // The thread id is not part of the source digest: a message stored before stays
+        // `unchanged` (and keeps its thread) whatever this import's threading says.
+        const threadId = threadIds.get(String(record.at.index));
+        if (threadId !== undefined) data['threadId'] = threadId;
+        yield { at: record.at, item: { model: 'communication', data } };
+      }
+    }
+    return await runImport(log, records(), meter, options);
+  } finally {
+    await spool.remove();
+  }
+}
+
+function checkOptions(options: EmailImportOptions): void {
+  const max = options.maxMessageBytes;
+  if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
+    throw new ValidationError('email import options', [{ code: 'invalid_value', path: ['maxMessageBytes'], message: 'must be a positive integer' }]);
+  }
+  if (options.ourDomains !== undefined && !(Array.isArray(options.ourDomains) && options.ourDomains.every((d) => typeof d === 'string'))) {
+    throw new ValidationError('email import options', [{ code: 'invalid_type', path: ['ourDomains'], message: 'must be a list of domain names' }]);
+  }
+}
+
+/**
+ * Imports an mbox mailbox: every message becomes a communication record (see {@link parseEmail}),
+ * threaded with `threadConversations` (`threadId`), its customer resolved by the store from the
+ * other party's addresses (or created with `createMissingCustomers`). Idempotent: the source key
+ * is the mail system and the Message-ID, so importing the same mailbox again changes nothing.
+ * Rejections name the line of the message's envelope.
+ *
+ * @example
+ * ```ts
+ * import { importMbox } from 'touchlog/interop';
+ *
+ * const report = await importMbox(log, 'ar-inbox.mbox', { ourDomains: ['seller.example'], createMissingCustomers: true });
+ * ```
+ */
+export async function importMbox(log: Touchlog, input: ImportInput, options: EmailImportOptions = {}): Promise<ImportReport> {
+  checkOptions(options);
+  const opened = await openInput(input);
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  async function* messages(): AsyncGenerator<RawMessage> {
+    let index = 0;
+    for await (const message of splitMbox(opened.chunks, max)) {
+      yield {
+        at: { index: index++, line: message.line },
+        bytes: message.bytes,
+        envelopeDate: message.envelopeDate,
+        ...(message.bytes === undefined ? { failure: tooLarge(max) } : {}),
+      };
+    }
+  }
+  return importMessages(log, messages(), opened, options);
+}
+
+/** `.eml` files of a directory, sorted by name (not recursive). */
+async function emlFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && /\.eml$/i.test(entry.name))
+    .map((entry) => join(dir, entry.name))
+    .sort();
+}
+
+/**
+ * Imports `.eml` messages: a file, a directory (its `*.eml` files, sorted by name), a list of
+ * files, or one message as a stream. All of them are threaded together. Otherwise as
+ * {@link importMbox}; rejections name the file.
+ *
+ * @throws {NotFoundError} `NOT_FOUND` (entity `file`) when a file or directory does not exist
+ */
+export async function importEml(log: Touchlog, input: ImportInput | readonly string[], options: EmailImportOptions = {}): Promise<ImportReport> {
+  checkOptions(options);
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  let files: string[] | undefined;
+  if (Array.isArray(input)) files = input.map((file) => resolve(String(file)));
+  else {
+    const path = pathOf(input as ImportInput);
+    if (path !== undefined) {
+      const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') throw new NotFoundError('file', path, `file ${path} was not found`);
+        throw error;
+      });
+      files = info.isDirectory() ? await emlFilesIn(path) : [path];
+    }
+  }
+  let bytesRead = 0;
+  let bytesTotal: number | undefined;
+  async function* readOne(source: ImportInput, at: ImportPosition): AsyncGenerator<RawMessage> {
+    const opened = await openInput(source);
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of opened.chunks) {
+      bytesRead += chunk.byteLength;
+      size += chunk.byteLength;
+      if (size <= max) parts.push(chunk);
+    }
+    yield size > max ? { at, bytes: undefined, failure: tooLarge(max) } : { at, bytes: Buffer.concat(parts) };
+  }
+  async function* messages(): AsyncGenerator<RawMessage> {
+    if (files === undefined) {
+      yield* readOne(input as ImportInput, { index: 0 });
+      return;
+    }
+    let index = 0;
+    for (const file of files) {
+      try {
+        yield* readOne(file, { index, file });
+      } catch (error) {
+        if (!isTouchlogError(error)) throw error;
+        yield { at: { index, file }, bytes: undefined, failure: { code: error.code, issue: error.code === 'NOT_FOUND' ? 'not_found' : 'unreadable_input', message: error.message } };
+      }
+      index++;
+    }
+  }
+  if (files !== undefined) {
+    bytesTotal = 0;
+    for (const file of files) bytesTotal += (await stat(file).catch(() => ({ size: 0 }))).size;
+  }
+  const meter = { bytesRead: () => bytesRead, bytesTotal };
+  return importMessages(log, messages(), meter, options);
+}

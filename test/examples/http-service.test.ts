@@ -1,0 +1,168 @@
+/**
+ * The HTTP service example (examples/http-service) on SQLite: every endpoint, over real HTTP on a
+ * random port, and the example's one command (`npm run example:http`) starting on its own.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTouchlog, type StorageAdapter } from 'touchlog';
+import { sqliteAdapter } from 'touchlog/sqlite';
+import { createService } from '../../examples/http-service/service.js';
+import { AS_OF, sampleLines, sampleNdjson } from './sample-data.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'touchlog-http-'));
+let adapter: StorageAdapter;
+let server: Server;
+let base: string;
+const unexpected: unknown[] = [];
+
+beforeAll(async () => {
+  adapter = sqliteAdapter({ filename: join(dir, 'service.db') });
+  await adapter.migrate();
+  const log = createTouchlog({ adapter, tenant: 'acme', actor: 'svc:http-test' });
+  server = createService({ log, asOf: AS_OF, onError: (error) => unexpected.push(error) });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((done) => server.close(done));
+  await adapter.close();
+  rmSync(dir, { recursive: true, force: true });
+  expect(unexpected).toEqual([]);
+});
+
+async function get(path: string) {
+  const response = await fetch(base + path);
+  return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
+}
+
+async function post(path: string, body: string, type: string) {
+  const response = await fetch(base + path, { method: 'POST', body, headers: { 'content-type': type } });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+describe('POST /api/ingest', () => {
+  it('streams NDJSON into the store and reports; the same body again changes nothing', async () => {
+    const first = await post('/api/ingest', sampleNdjson(), 'application/x-ndjson');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ processed: 14, created: 14, rejected: 0, rejections: [] });
+    const again = await post('/api/ingest', sampleNdjson(), 'application/x-ndjson');
+    expect(again.body).toMatchObject({ processed: 14, created: 0, unchanged: 14 });
+  });
+
+  it('takes a JSON array too, and reports bad lines and bad bodies', async () => {
+    const items = sampleLines().slice(0, 2).map((line) => JSON.parse(line));
+    const array = await post('/api/ingest', JSON.stringify(items), 'application/json');
+    expect(array.body).toMatchObject({ processed: 2, unchanged: 2 });
+
+    const mixed = await post('/api/ingest', `${sampleLines()[0]}\nnot json\n`, 'application/x-ndjson');
+    expect(mixed.body.rejections).toEqual([expect.objectContaining({ line: 2, code: 'VALIDATION_FAILED' })]);
+
+    expect((await post('/api/ingest', '{"model":', 'application/json')).body.error.code).toBe('INVALID_JSON');
+    const notArray = await post('/api/ingest', '{}', 'application/json');
+    expect([notArray.status, notArray.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const wrongType = await post('/api/ingest', 'a,b', 'text/csv');
+    expect([wrongType.status, wrongType.body.error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+  });
+});
+
+describe('customers', () => {
+  it('searches by name or identifier, and resolves references', async () => {
+    expect((await get('/api/customers?q=NORTH')).body.items.map((c: { displayName: string }) => c.displayName)).toEqual(['Northwind Traders']);
+    expect((await get('/api/customers?q=c-3001')).body.items.map((c: { displayName: string }) => c.displayName)).toEqual(['Globex Corporation']);
+    expect((await get('/api/customers')).body.items).toHaveLength(2);
+    const resolved = await get('/api/customers/resolve?ref=email:AP@Northwind.example');
+    expect(resolved.body.displayName).toBe('Northwind Traders');
+    const byId = await get(`/api/customers/${resolved.body.id}`);
+    expect(byId.body.identifiers).toContainEqual({ type: 'external', system: 'erp', value: 'C-2001' });
+    const unknown = await get('/api/customers/resolve?ref=erp:C-9');
+    expect([unknown.status, unknown.body.error]).toEqual([404, { code: 'NOT_FOUND', message: 'no customer is known by erp:C-9' }]);
+    const malformed = await get('/api/customers/Northwind');
+    expect([malformed.status, malformed.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+
+  it('pages through a timeline with a cursor, each entry with a summary', async () => {
+    const first = await get(`/api/customers/${encodeURIComponent('erp:C-2001')}/timeline?limit=5`);
+    expect(first.status).toBe(200);
+    expect(first.body.customer.displayName).toBe('Northwind Traders');
+    expect(first.body.items).toHaveLength(5);
+    const rest = await get(`/api/customers/erp:C-2001/timeline?limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(rest.body.nextCursor).toBeUndefined();
+    const all = [...first.body.items, ...rest.body.items];
+    expect(all).toHaveLength(13);
+    expect(all.map((e) => e.at)).toEqual(all.map((e) => e.at).sort());
+    expect(all.slice(0, 4).map((e) => e.summary.title)).toEqual(['Invoice INV-1001 issued', 'Invoice INV-1001 due', 'Invoice INV-1002 issued', 'Payment PAY-1001 received']);
+    expect(all[0].summary).toEqual({ title: 'Invoice INV-1001 issued', detail: 'due 2026-02-04', amount: '$10,000.00', status: 'open' });
+    expect(all.find((e) => e.kind === 'interaction').summary.title).toBe('Phone inbound: Freight charged twice on INV-1003');
+    const desc = await get('/api/customers/erp:C-2001/timeline?limit=1&order=desc');
+    expect(desc.body.items[0].summary.title).toBe('Email outbound: Reminder: INV-1004 is past due');
+    expect((await get('/api/customers/erp:C-2001/timeline?order=sideways')).status).toBe(400);
+  });
+
+  it('scores a customer as of a day, explaining every factor', async () => {
+    const score = await get('/api/customers/erp:C-2001/scores');
+    expect(score.body.asOf).toBe(AS_OF);
+    expect(score.body.risk).toMatchObject({ available: true });
+    expect(score.body.risk.grade).toMatch(/^[A-E]$/);
+    expect(score.body.risk.factors.map((f: { factor: string }) => f.factor)).toContain('payment_timeliness');
+    expect(score.body.payment.overall.paydex).toBeGreaterThan(0);
+    const earlier = await get('/api/customers/erp:C-2001/scores?asOf=2026-02-01');
+    expect(earlier.body.risk.available).toBe(false);
+    expect((await get('/api/customers/erp:C-2001/scores?asOf=June')).status).toBe(400);
+  });
+});
+
+describe('worklist, audit, static files', () => {
+  it('ranks the worklist and verifies the audit trail', async () => {
+    const worklist = await get('/api/worklist?currency=usd');
+    expect(worklist.body.entries.map((e: { name: string }) => e.name)).toEqual(['Globex Corporation', 'Northwind Traders']);
+    const audit = await get('/api/audit/verify');
+    expect(audit.body).toMatchObject({ ok: true, entries: 14 });
+  });
+
+  it('serves the page and its script, and answers unknown paths and methods in JSON', async () => {
+    const page = await fetch(`${base}/`);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('<ol id="timeline">');
+    expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const missing = await get('/nope');
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const wrongMethod = await fetch(`${base}/api/worklist`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+  });
+});
+
+describe('npm run example:http', () => {
+  it('starts the service on a fresh database, seeded with demo data, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/http-service/main.ts', '--db', join(dir, 'example.db'), '--port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = await new Promise<string>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`the example did not start:\n${output}`)), 60_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /on (http:\/\/\S+\/) /.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          done(match[1]!);
+        }
+      });
+      child.once('exit', (code) => fail(new Error(`the example exited (${code}):\n${output}`)));
+    });
+    expect(output).toMatch(/seeded .*example\.db with \d+ demo records for 12 customers/);
+    const customers = (await (await fetch(`${url}api/customers?limit=100`)).json()) as { items: unknown[] };
+    expect(customers.items.length).toBeGreaterThanOrEqual(12); // and the ERP's duplicate accounts
+    const exited = new Promise<number | null>((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+});
