@@ -10,6 +10,7 @@ export * from './store/index.js';
 export type { AuditHead, AuditProblem, AuditVerification } from './audit/verify.js';
 export { canonicalJson } from './audit/canonical-json.js';
 export * from './adapters/contract.js';
+export * from './timeline/index.js';
 export * from './scoring/index.js';
 export * from './classification/index.js';
 export * from './sla/index.js';
