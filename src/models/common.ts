@@ -109,3 +109,22 @@ export const ClassificationNoteSchema = z.object({
   reasons: z.array(z.object({ rule: z.string(), because: z.string() })),
 });
 export type ClassificationNote = z.output<typeof ClassificationNoteSchema>;
+
+/**
+ * Another system's copy of the same event, folded into the record that shows on the timeline
+ * (see the store's cross-source de-duplication).
+ */
+export const MergedCopySchema = z.object({
+  id: z.string(),
+  system: z.string().optional(),
+  externalId: z.string().optional(),
+  matchedBy: z.enum(['messageId', 'fingerprint']),
+});
+
+/** Fields of interactions and messages that cross-source de-duplication sets. */
+export const lineageFields = {
+  /** Set on a copy: the record that stands for the same event on the timeline. */
+  duplicateOf: z.string().optional(),
+  /** Set on the record that stands for the event: the copies other systems sent. */
+  mergedFrom: z.array(MergedCopySchema).optional(),
+};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AddressSchema, ClassificationNoteSchema, CustomerRefSchema, FinancialLinksSchema, SourceRefSchema, storedFields } from './common.js';
+import { AddressSchema, ClassificationNoteSchema, CustomerRefSchema, lineageFields, FinancialLinksSchema, SourceRefSchema, storedFields } from './common.js';
 import { CHANNELS, DIRECTIONS } from './interaction.js';
 import { inputKinds, storedKinds, type FieldKinds } from './kinds.js';
 import { LIMITS } from './limits.js';
@@ -132,6 +132,7 @@ export const CommunicationSchema = z.object({
   /** Conversation this message was threaded into (see `threadConversations`). */
   threadId: shortText().optional(),
   classification: ClassificationNoteSchema.optional(),
+  ...lineageFields,
 });
 export type CommunicationRecord = z.output<typeof CommunicationSchema>;
 export type DeliveryEvent = CommunicationRecord['delivery']['history'][number];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ClassificationNoteSchema,
   CustomerRefSchema,
+  lineageFields,
   FinancialLinksSchema,
   ParticipantSchema,
   PRIORITIES,
@@ -126,5 +127,6 @@ export const InteractionSchema = z.object({
   customerId: CustomerIdSchema,
   ...interactionShape(storedKinds),
   classification: ClassificationNoteSchema.optional(),
+  ...lineageFields,
 });
 export type Interaction = z.output<typeof InteractionSchema>;

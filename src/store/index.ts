@@ -26,3 +26,4 @@ export type { SlaApi, SlaReportOptions } from './sla-api.js';
 export { LEGAL_HOLD_TAG, type RetentionApi, type RetentionPolicy, type PurgeOptions, type PurgeReport } from './retention.js';
 export type { ErasureReport, MergeOptions, MergeResult } from './customers.js';
 export type { DisputeResolutionInput } from './finance.js';
+export type { DedupeOptions, MergedCopy } from './dedupe.js';

@@ -6,6 +6,7 @@ import { newSubjectKey, Sealer } from '../audit/seal.js';
 import { IntegrityError, isTouchlogError, StorageError } from '../errors/index.js';
 import type { AuditAction } from '../models/audit-entry.js';
 import type { Classifier } from '../classification/rules.js';
+import type { DedupeOptions } from './dedupe.js';
 import type { ChangeEvent, EventBus } from './events.js';
 import type { ModelSpec, StoredModels } from './model-specs.js';
 
@@ -20,6 +21,8 @@ export interface StoreContext {
   readonly events: EventBus;
   /** Classifies interactions and messages as they are recorded, when configured. */
   readonly classifier?: Classifier | undefined;
+  /** Cross-source de-duplication of interactions and messages; on unless `false`. */
+  readonly dedupe?: DedupeOptions | false | undefined;
 }
 
 /**

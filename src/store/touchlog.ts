@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import type { StorageAdapter } from '../adapters/contract.js';
 import type { Classifier } from '../classification/rules.js';
+import type { DedupeOptions } from './dedupe.js';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
 import { isStorableText, isUlid } from '../models/primitives.js';
 import { createAuditApi, type AuditApi } from './audit-api.js';
@@ -39,6 +40,12 @@ export interface TouchlogOptions {
    * the reasons on the record (`classification`). See `ruleClassifier`.
    */
   readonly classifier?: Classifier;
+  /**
+   * Cross-source de-duplication of interactions and messages as they are recorded: the same
+   * email from the mail server and the CRM, the same call from the phone system and the agent.
+   * On by default; `false` switches it off. See {@link DedupeOptions}.
+   */
+  readonly dedupe?: DedupeOptions | false;
   /** Receives errors thrown by `subscribe()` listeners (which never affect the write). Ignored by default. */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -135,6 +142,7 @@ export function createTouchlog(options: TouchlogOptions): Touchlog {
     tenant: options.tenant,
     events,
     classifier: options.classifier,
+    dedupe: options.dedupe,
     now(): string {
       const date = clock();
       if (!(date instanceof Date) || Number.isNaN(date.getTime())) {

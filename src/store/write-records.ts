@@ -17,6 +17,7 @@ import type { Interaction, ValidInteractionInput } from '../models/interaction.j
 import { MODEL_SPECS, recordFromRow, type ModelSpec, type StoredModels } from './model-specs.js';
 import type { Classification } from '../classification/rules.js';
 import { applyClassification } from './classify.js';
+import { DuplicateFinder, foldCopy, type DedupableRecord } from './dedupe.js';
 import { CustomerResolver, type CustomerAssignment, type CustomerClue, type ResolveOptions } from './resolve.js';
 import type { WriteSession } from './session.js';
 import { assertTransition, DISPUTE_TRANSITIONS, FOLLOW_UP_TRANSITIONS, INTERACTION_TRANSITIONS } from './state-machines.js';
@@ -142,6 +143,8 @@ export function toWrite<M extends WritableModel>(
     updatedAt: record.updatedAt,
     data: record as unknown as Record<string, unknown>,
   };
+  // A copy of an event another record stands for stays off the timeline and out of link lookups.
+  if ((record as { duplicateOf?: string }).duplicateOf !== undefined) return { row, links: [], timeline: [] };
   return { row, links: spec.links(record), timeline: spec.timeline(record) };
 }
 
@@ -216,6 +219,23 @@ export async function writeRecords<M extends WritableModel>(
 
   const pending = new Map<string, Pending>();
   const identifierRows: Array<{ key: string; customerId: string }> = [];
+  const dedupe = session.ctx.dedupe;
+  const finder =
+    dedupe !== false && (spec.collection === 'interactions' || spec.collection === 'communications')
+      ? new DuplicateFinder(session, spec.collection, dedupe ?? {})
+      : undefined;
+
+  /** Writes a new version of a record already stored or pending in this batch (dedupe folding). */
+  const rewrite = async (before: StoredModels[M], next: StoredModels[M], assignment: CustomerAssignment, row: RecordRow | undefined, reason: string) => {
+    const known = pending.get(before.id);
+    const version = (known?.write.row.version ?? row!.version) + 1;
+    const record = { ...next, version, updatedAt: now } as StoredModels[M];
+    const write = toWrite(spec, record, assignment, known?.write.row.sourceHash ?? row?.sourceHash ?? null);
+    pending.set(before.id, { write, kind: known?.kind ?? 'update', expectedVersion: known?.expectedVersion ?? row!.version });
+    finder?.remember(record as unknown as DedupableRecord, write.row);
+    await session.audit(spec, 'update', assignment.homeCustomerId, before, record, reason);
+    return record;
+  };
 
   for (let index = 0; index < inputs.length; index++) {
     const raw = inputs[index]!;
@@ -272,17 +292,34 @@ export async function writeRecords<M extends WritableModel>(
         model === 'customer'
           ? { customerId: id, homeCustomerId: id }
           : await resolver.resolve(clues[index]!, options, displayNameOf(input));
-      const record = withNote(builder.build(input, { id, version: 1, createdAt: now, updatedAt: now }, assignment.customerId, undefined, now));
+      let record = withNote(builder.build(input, { id, version: 1, createdAt: now, updatedAt: now }, assignment.customerId, undefined, now));
       if (model === 'customer') {
         identifierRows.push(...(await identifierChanges(session, undefined, record as Customer)));
       }
+      const copyOf = finder ? await finder.find(record as unknown as DedupableRecord) : undefined;
+      if (finder && copyOf) {
+        const canonical = copyOf.canonical.record as unknown as StoredModels[M];
+        const canonicalRow = copyOf.canonical.row ?? pending.get(canonical.id)!.write.row;
+        const canonicalAssignment = { customerId: canonicalRow.customerId, homeCustomerId: canonicalRow.homeCustomerId };
+        const from = (record as { source?: { system: string } }).source?.system ?? 'another system';
+        if (finder.outranks(record as unknown as DedupableRecord, canonical as unknown as DedupableRecord)) {
+          // The more trusted system's copy takes the place on the timeline.
+          record = foldCopy(record as unknown as DedupableRecord, canonical as unknown as DedupableRecord, copyOf.matchedBy) as unknown as StoredModels[M];
+          const { mergedFrom: _lineage, ...demoted } = canonical as unknown as DedupableRecord;
+          await rewrite(canonical, { ...demoted, duplicateOf: id } as unknown as StoredModels[M], canonicalAssignment, copyOf.canonical.row, `a copy from ${from}, a more trusted system, stands for this event now`);
+        } else {
+          record = { ...record, duplicateOf: canonical.id } as StoredModels[M];
+          await rewrite(canonical, foldCopy(canonical as unknown as DedupableRecord, record as unknown as DedupableRecord, copyOf.matchedBy) as unknown as StoredModels[M], canonicalAssignment, copyOf.canonical.row, `the copy from ${from} folded in`);
+        }
+      }
       const write = toWrite(spec, record, assignment, digest);
+      finder?.remember(record as unknown as DedupableRecord, write.row);
       pending.set(id, { write, kind: 'insert', expectedVersion: 0 });
       if (source) bySource.set(sourceMapKey(source.system, source.externalId), write.row);
       await session.audit(spec, 'create', assignment.homeCustomerId, undefined, record);
       results.push({ outcome: 'created', record });
     } catch (error) {
-      if (options.mode === 'atomic' || !isTouchlogError(error)) throw error;
+      if (options.mode === 'atomic' || !isItemError(error)) throw error;
       results.push(error);
     }
   }
@@ -300,6 +337,13 @@ export async function writeRecords<M extends WritableModel>(
   }
   if (identifierRows.length > 0) await tx.putIdentifiers(tenant, identifierRows);
   return results;
+}
+
+/** Codes that are about one item; anything else (storage, integrity) fails the whole batch. */
+const ITEM_ERRORS = new Set(['VALIDATION_FAILED', 'NOT_FOUND', 'SOURCE_CONFLICT', 'IDENTIFIER_CONFLICT', 'INVALID_TRANSITION']);
+
+function isItemError(error: unknown): error is TouchlogError {
+  return isTouchlogError(error) && ITEM_ERRORS.has(error.code);
 }
 
 /** A name for a customer created from a record's identifier: the customer participant's name, if any. */
