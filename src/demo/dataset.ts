@@ -9,7 +9,7 @@ import { seededRandom } from '../testing/harness.js';
  * agent in the CRM, chats and follow-ups. The same seed always gives the same data.
  */
 export interface DemoOptions {
-  /** Customers; 300 when not given. */
+  /** Customers; 250 when not given. */
   readonly customers?: number;
   /** Months of history, ending at `end`; 12 when not given. */
   readonly months?: number;
@@ -85,7 +85,7 @@ export interface DemoDataset {
 /** Generates the demo data set. Deterministic: the same options always give the same items. */
 export function generateDemoDataset(options: DemoOptions = {}): DemoDataset {
   const random = seededRandom(options.seed ?? 2026);
-  const count = options.customers ?? 300;
+  const count = options.customers ?? 250;
   const months = options.months ?? 12;
   const end = Date.parse(options.end ?? '2026-11-01T00:00:00Z');
   const start = end - months * 30 * DAY;
