@@ -167,6 +167,9 @@ export async function ingest(
     counts.batches++;
     batch = [];
     options.onProgress?.({ ...counts });
+    // Let the rest of the process (requests, readers, timers) run between batches: a long ingest
+    // on a synchronous driver would otherwise hold the event loop for its whole duration.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
 
   let index = 0;
