@@ -10,6 +10,7 @@ export const entries = {
   sqlite: 'src/adapters/sqlite/index.ts',
   postgres: 'src/adapters/postgres/index.ts',
   testing: 'src/testing/index.ts',
+  interop: 'src/interop/index.ts',
 };
 
 export default defineConfig([
@@ -19,9 +20,22 @@ export default defineConfig([
     dts: true,
     splitting: true,
     sourcemap: true,
-    clean: true,
+    // Everything but the command, which the second build writes.
+    clean: ['!cli.js', '!cli.js.map'],
     target: 'node20',
     platform: 'node',
     treeshake: true,
+  },
+  {
+    // The `touchlog` command (package.json `bin`): one ESM file, run directly by node.
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    dts: false,
+    splitting: false,
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { ValidationError } from '../../errors/index.js';
+import type { StorageAdapter } from '../contract.js';
+import { createSqlAdapter, type SqlAdapterOptions } from '../sql/sql-adapter.js';
+import type { TouchlogTables } from '../sql/tables.js';
+import { inTransaction } from '../sql/transaction-runner.js';
+import { CachingSqliteDatabase, configureConnection, type SqliteDatabaseLike, type SqliteSynchronous } from './sqlite-connection.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+import { AsyncLock, writeLockFor } from './write-lock.js';
+
+/** Options of {@link sqliteAdapter}: give `filename` or `database`. */
+export interface SqliteAdapterOptions extends SqlAdapterOptions {
+  /**
+   * Path of the database file, created when missing. `':memory:'` keeps everything in memory
+   * (lost on close; not shared with other connections).
+   */
+  readonly filename?: string;
+  /**
+   * An open better-sqlite3 `Database` to use as the write connection instead of opening one. The
+   * adapter switches it to WAL and sets `busy_timeout` and `synchronous` on it; it does not close
+   * it. For a file database, the adapter opens a second, read-only connection on the same file.
+   */
+  readonly database?: SqliteDatabaseLike;
+  /**
+   * When a commit counts as durable.
+   *
+   * - `'full'` (default): every commit is synced to disk before it returns. A commit that
+   *   returned survives a power cut or OS crash.
+   * - `'normal'`: in WAL mode, commits are synced at checkpoints only. Faster for many small
+   *   transactions, and the database never corrupts, but the last transactions before a power
+   *   cut or OS crash can be lost (a crash of the process alone loses nothing).
+   */
+  readonly synchronous?: SqliteSynchronous;
+  /** How long a write waits for another process's write lock before failing, in ms; 5 000 when not given. */
+  readonly busyTimeoutMs?: number;
+}
+
+/** `true` for better-sqlite3's in-memory and temporary database names. */
+const isMemoryName = (filename: string) => filename === ':memory:' || filename === '';
+
+/**
+ * The embedded adapter: SQLite through better-sqlite3, in WAL mode.
+ *
+ * - Writes run on one connection, as `BEGIN IMMEDIATE` transactions serialised by an async lock
+ *   (other processes wait on SQLite's lock, up to `busyTimeoutMs`).
+ * - Reads outside transactions run on a second connection and see committed data only. An
+ *   in-memory database has one connection; its reads wait for the write in progress.
+ * - `PRAGMA synchronous` is set and verified on every connection (`FULL` unless told otherwise).
+ * - The schema is created by `migrate()` (or `autoMigrate: true`); {@link sqliteSchemaSql}
+ *   gives the same schema as plain SQL.
+ *
+ * @example
+ * ```ts
+ * import { createTouchlog } from 'touchlog';
+ * import { sqliteAdapter } from 'touchlog/sqlite';
+ *
+ * const adapter = sqliteAdapter({ filename: 'crm.db' });
+ * await adapter.migrate();
+ * const log = createTouchlog({ adapter, tenant: 'acme', actor: 'svc:billing-sync' });
+ * ```
+ */
+export function sqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
+  if ((options.filename === undefined) === (options.database === undefined)) {
+    throw new ValidationError('sqlite adapter options', [
+      { code: 'invalid_union', path: ['filename'], message: 'give either a filename or an open database, not both or neither' },
+    ]);
+  }
+  const settings = { synchronous: options.synchronous ?? 'full', busyTimeoutMs: options.busyTimeoutMs ?? 5_000 } as const;
+  const owned = options.database === undefined;
+  const writer: SqliteDatabaseLike = options.database ?? new Database(options.filename!);
+  const memory = writer.memory || isMemoryName(writer.name);
+  let reader: SqliteDatabaseLike | undefined;
+  try {
+    configureConnection(writer, { ...settings, wal: !memory, readOnly: false });
+    if (!memory) {
+      reader = new Database(writer.name, { fileMustExist: true });
+      configureConnection(reader, { ...settings, wal: false, readOnly: true });
+    }
+  } catch (error) {
+    reader?.close();
+    if (owned) writer.close();
+    throw error;
+  }
+
+  const writeDb = new Kysely<TouchlogTables>({ dialect: new SqliteDialect({ database: new CachingSqliteDatabase(writer, owned) }) });
+  const readDb = reader ? new Kysely<TouchlogTables>({ dialect: new SqliteDialect({ database: new CachingSqliteDatabase(reader, true) }) }) : writeDb;
+  const lock = memory ? new AsyncLock() : writeLockFor(writer.name);
+
+  return createSqlAdapter(
+    {
+      dialect: sqliteDialect,
+      capabilities: { persistent: !memory, multiProcess: !memory },
+      readDb,
+      // better-sqlite3's own transaction functions cannot await: statements after an await would
+      // commit outside the transaction. So BEGIN/COMMIT run by hand, on a connection that the
+      // lock (and Kysely's connection mutex) keeps to this one transaction until it ends.
+      runTransaction: (work) =>
+        lock.exclusive(() => writeDb.connection().execute((db) => inTransaction(db, sqliteDialect, work, () => {}))),
+      async close() {
+        if (readDb !== writeDb) await readDb.destroy();
+        await writeDb.destroy();
+      },
+    },
+    options,
+  );
+}
