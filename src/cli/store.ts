@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { StorageAdapter } from '../adapters/contract.js';
-import { NotFoundError, StorageError, TouchlogError } from '../errors/index.js';
+import { NotFoundError, TouchlogError } from '../errors/index.js';
 import { createTouchlog, type Touchlog } from '../store/touchlog.js';
 import { UsageError } from './errors.js';
 
@@ -80,12 +80,7 @@ export async function openStore(options: StoreOptions, mustExist: boolean): Prom
       if (isMissingModule(error)) throw new MissingDriverError('SQLite (--db)', 'better-sqlite3 kysely');
       throw error;
     }
-    try {
-      adapter = module.sqliteAdapter({ filename: options.db });
-    } catch (error) {
-      if (error instanceof TouchlogError) throw error;
-      throw new StorageError(`cannot open the SQLite database ${options.db}: check that its directory exists and is writable`, { cause: error });
-    }
+    adapter = module.sqliteAdapter({ filename: options.db });
   }
   try {
     await adapter.migrate();

@@ -452,6 +452,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       assert.deepEqual((await log.timeline(a.id)).items.map((e) => e.record.id), [onA.id, onB.id, onC.id, onC.id]);
       assert.equal((await log.customers.resolve({ type: 'email', value: 'ap3@customer.example' }))?.id, a.id);
       assert.equal((await log.interactions.list({ customerId: c.id })).items.length, 2, 'a merged id lists the combined history');
+      assert.deepEqual((await log.linked({ kind: 'invoice', ref: 'INV-2' })).items.map((i) => i.record.id), [onB.id], 'moved records keep their links');
       const back = await log.customers.unmerge(b.id);
       assert.equal(back.moved, 4);
       assert.equal((await log.interactions.get(onA.id)).customerId, a.id);
@@ -459,6 +460,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       assert.equal((await log.finance.get(onC.id)).customerId, b.id, 'C is still merged into B');
       assert.deepEqual((await log.timeline(a.id)).items.map((e) => e.record.id), [onA.id]);
       assert.deepEqual((await log.timeline(b.id)).items.map((e) => e.record.id), [onB.id, onC.id, onC.id]);
+      assert.deepEqual((await log.linked({ kind: 'invoice', ref: 'INV-3' })).items.map((i) => i.record.id), [onC.id], 'and keep them when moved back');
       assert.equal((await log.customers.get(a.id)).identifiers.length, 2);
       assert.equal((await log.audit.verify()).ok, true);
     },

@@ -363,10 +363,11 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
     );
     for (const row of selected) {
       const entries = state.entriesByRecord.get(row.id) ?? [];
+      const links = this.linksOf(state, row.id); // before remove(), which drops them
       this.remove(state, row);
       const moved: RecordWrite = {
         row: { ...row, customerId: toCustomerId },
-        links: this.linksOf(state, row.id),
+        links,
         timeline: entries.map(({ entryId, at, kind, channel, purpose, status }) => ({ entryId, at, kind, channel, purpose, status })),
       };
       this.store(state, moved);

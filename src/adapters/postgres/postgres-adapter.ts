@@ -81,11 +81,17 @@ export function postgresAdapter(options: PostgresAdapterOptions): StorageAdapter
         // other connections.
         const client = await pool.connect();
         let broken: unknown;
+        // A connection that dies while the transaction waits between statements (terminated by an
+        // administrator, a network cut) emits 'error' on the checked-out client; unheard, that
+        // event would crash the process. The next statement fails instead, as a StorageError.
+        const onError = (error: Error) => (broken ??= error);
+        client.on?.('error', onError);
         try {
           const db = withSchema(new Kysely<TouchlogTables>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) }));
           return await inTransaction(db, dialect, work, (error) => (broken = error));
         } finally {
           // A client that could not even roll back may still be inside the transaction: destroy it.
+          client.off?.('error', onError);
           client.release(broken === undefined ? undefined : true);
         }
       },

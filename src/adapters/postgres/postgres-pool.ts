@@ -9,6 +9,9 @@ export interface PostgresClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null; command: string }>;
   /** Returns the client to its pool; with an error (or `true`), destroys it instead. */
   release(destroy?: boolean | Error): void;
+  /** `pg` clients emit `error` when their connection dies between statements. */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** The parts of a `pg.Pool` the adapter uses. A `pg.Pool` fits as it is. */

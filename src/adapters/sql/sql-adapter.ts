@@ -29,6 +29,8 @@ export interface SqlBackend {
   readonly tenantContext?: TenantContext;
   /** Idempotent statements applied after the migrations on every `migrate()` (row-level security). */
   readonly policies?: (db: Kysely<any>) => SchemaStatement[];
+  /** Makes sure erased data does not linger in free pages or logs (see `StorageAdapter.scrub`). */
+  scrub?(): Promise<void>;
   /** Releases the connections the adapter opened. */
   close(): Promise<void>;
 }
@@ -146,6 +148,19 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
         throw isTouchlogError(error) ? error : toAdapterError(dialect, error, 'migrating the schema');
       }
     },
+
+    ...(backend.scrub
+      ? {
+          async scrub(): Promise<void> {
+            assertOpen();
+            try {
+              await backend.scrub!();
+            } catch (error) {
+              throw isTouchlogError(error) ? error : toAdapterError(dialect, error, 'scrubbing freed storage');
+            }
+          },
+        }
+      : {}),
 
     async close(): Promise<void> {
       if (closed) return;

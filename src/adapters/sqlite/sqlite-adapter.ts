@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { ValidationError } from '../../errors/index.js';
+import { StorageError, ValidationError } from '../../errors/index.js';
 import type { StorageAdapter } from '../contract.js';
 import { createSqlAdapter, type SqlAdapterOptions } from '../sql/sql-adapter.js';
 import type { TouchlogTables } from '../sql/tables.js';
@@ -68,7 +68,13 @@ export function sqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
   }
   const settings = { synchronous: options.synchronous ?? 'full', busyTimeoutMs: options.busyTimeoutMs ?? 5_000 } as const;
   const owned = options.database === undefined;
-  const writer: SqliteDatabaseLike = options.database ?? new Database(options.filename!);
+  let writer: SqliteDatabaseLike;
+  try {
+    writer = options.database ?? new Database(options.filename!);
+  } catch (error) {
+    // A missing directory, no permission, not a database: say which file, not the driver's words.
+    throw new StorageError(`cannot open the SQLite database ${options.filename}: check that its directory exists and is writable`, { cause: error });
+  }
   const memory = writer.memory || isMemoryName(writer.name);
   let reader: SqliteDatabaseLike | undefined;
   try {
@@ -97,6 +103,22 @@ export function sqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
       // lock (and Kysely's connection mutex) keeps to this one transaction until it ends.
       runTransaction: (work) =>
         lock.exclusive(() => writeDb.connection().execute((db) => inTransaction(db, sqliteDialect, work, () => {}))),
+      // After an erasure: copy the WAL into the (secure_delete) database file and truncate it, so
+      // the erased values survive neither in the log nor in free pages.
+      scrub: memory
+        ? undefined
+        : () =>
+            lock.exclusive(() =>
+              writeDb.connection().execute(async () => {
+                // A reader in another connection can hold back part of the log for a moment.
+                for (let attempt = 0; ; attempt++) {
+                  const [result] = writer.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+                  if (!result || result.busy === 0) return;
+                  if (attempt === 50) throw new StorageError('the SQLite log could not be checkpointed: another connection kept reading');
+                  await new Promise((resolve) => setTimeout(resolve, 20));
+                }
+              }),
+            ),
       async close() {
         if (readDb !== writeDb) await readDb.destroy();
         await writeDb.destroy();

@@ -63,6 +63,9 @@ export function configureConnection(db: SqliteDatabaseLike, settings: Connection
   expect('busy_timeout', db.pragma('busy_timeout', { simple: true }), Math.trunc(settings.busyTimeoutMs));
   db.pragma(`synchronous = ${settings.synchronous.toUpperCase()}`);
   expect('synchronous', db.pragma('synchronous', { simple: true }), SYNCHRONOUS_LEVELS[settings.synchronous]);
+  // Deleted and overwritten content is zeroed, so erased personal data does not survive in free pages.
+  db.pragma('secure_delete = ON');
+  expect('secure_delete', db.pragma('secure_delete', { simple: true }), 1);
   if (settings.readOnly) {
     db.pragma('query_only = ON');
     expect('query_only', db.pragma('query_only', { simple: true }), 1);
