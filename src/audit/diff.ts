@@ -11,6 +11,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const same = (a: unknown, b: unknown) =>
   a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && canonicalJson(a) === canonicalJson(b));
 
+const sortedKeys = (a: Record<string, unknown>, b: Record<string, unknown>) => [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+
 /** `true` when `path` is one of `personal` or inside one of them. */
 export function isPersonalPath(path: string, personal: readonly string[]): boolean {
   return personal.some((p) => path === p || path.startsWith(`${p}.`));
@@ -38,13 +40,13 @@ export function diffRecords(
     if (comparable && !isPersonalPath(path, personal)) {
       const left = (aObject ? a : {}) as Record<string, unknown>;
       const right = (bObject ? b : {}) as Record<string, unknown>;
-      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) walk(left[key], right[key], `${path}.${key}`);
+      for (const key of sortedKeys(left, right)) walk(left[key], right[key], `${path}.${key}`);
       return;
     }
     changes.push({ path, ...(a === undefined ? {} : { before: a }), ...(b === undefined ? {} : { after: b }) });
   };
-  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-  for (const key of keys) {
+  // Sorted, so that the changes come out in the same order whatever order a backend returns keys in.
+  for (const key of sortedKeys(before ?? {}, after ?? {})) {
     if (!BOOKKEEPING.has(key)) walk(before?.[key], after?.[key], key);
   }
   return changes;

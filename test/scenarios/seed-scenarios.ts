@@ -78,7 +78,7 @@ export function describeSeedScenarios(name: string, createAdapter: () => Promise
       expect(history[1]).toMatchObject({ reason: 'waiting for the corrected invoice', changes: [{ path: 'status', before: 'open', after: 'pending' }] });
       expect((await log.audit.history(invoice.id)).items.map((e) => [e.action, e.changes.map((c) => `${c.path}:${String(c.before)}→${String(c.after)}`)])).toEqual([
         ['create', expect.any(Array)],
-        ['update', ['status:open→void', 'source.version:1→2']],
+        ['update', ['source.version:1→2', 'status:open→void']],
       ]);
       expect((await log.audit.verify()).ok).toBe(true);
     });
