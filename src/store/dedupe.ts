@@ -75,36 +75,71 @@ export class DuplicateFinder {
     return { record, ...(row ? { row } : {}), fingerprint: timelineFingerprint(item), ms: Date.parse(item.at) };
   }
 
+  /**
+   * Loads, in as few queries as it can, the canonical records around the instants a batch will
+   * look at: one query for all its customers when the batch spans a short time (the usual case
+   * for a time-ordered import), one per customer otherwise.
+   */
+  async prefetch(wanted: ReadonlyArray<{ customerId: string; at: string }>): Promise<void> {
+    if (wanted.length === 0) return;
+    const ranges = new Map<string, [number, number]>();
+    for (const { customerId, at } of wanted) {
+      const ms = Date.parse(at);
+      const range = ranges.get(customerId);
+      ranges.set(customerId, range ? [Math.min(range[0], ms), Math.max(range[1], ms)] : [ms, ms]);
+    }
+    const all = [...ranges.values()];
+    const min = Math.min(...all.map((r) => r[0]));
+    const max = Math.max(...all.map((r) => r[1]));
+    if (max - min <= 2 * 86_400_000) {
+      const customers = [...ranges.keys()];
+      for (let i = 0; i < customers.length; i += 500) await this.fetch(customers.slice(i, i + 500), min - this.keyWindow, max + this.keyWindow);
+    } else {
+      for (const [customerId, [from, to]] of ranges) await this.fetch([customerId], from - this.keyWindow, to + this.keyWindow);
+    }
+  }
+
+  /** Reads the canonical records of these customers between two instants into the cache. */
+  private async fetch(customerIds: readonly string[], from: number, to: number): Promise<void> {
+    const known = new Map<string, Set<string>>();
+    for (const customerId of customerIds) {
+      if (!this.byCustomer.has(customerId)) this.byCustomer.set(customerId, []);
+      known.set(customerId, new Set(this.byCustomer.get(customerId)!.map((c) => c.record.id)));
+    }
+    for (let after: { at: string; id: string } | undefined; ; ) {
+      const rows = await this.session.tx.listRecords(this.session.tenant, {
+        collection: this.collection,
+        filter: { customerIds, from: new Date(from).toISOString(), to: new Date(to + 1).toISOString() },
+        order: 'asc',
+        limit: 500,
+        ...(after ? { after } : {}),
+      });
+      for (const row of rows) {
+        const record = recordFromRow<DedupableRecord>(row);
+        const seen = known.get(row.customerId);
+        if (record.duplicateOf === undefined && seen && !seen.has(record.id)) {
+          seen.add(record.id);
+          this.byCustomer.get(row.customerId)!.push(this.candidate(record, row));
+        }
+      }
+      if (rows.length < 500) break;
+      const last = rows[rows.length - 1]!;
+      after = { at: last.at, id: last.id };
+    }
+    for (const customerId of customerIds) {
+      const intervals = this.fetched.get(customerId) ?? [];
+      intervals.push([from, to]);
+      this.fetched.set(customerId, intervals);
+    }
+  }
+
   /** Loads the customer's canonical records around `ms` unless already loaded. */
   private async load(customerId: string, ms: number): Promise<Candidate[]> {
     const from = ms - this.keyWindow;
     const to = ms + this.keyWindow;
-    const intervals = this.fetched.get(customerId) ?? [];
-    const covered = intervals.some(([a, b]) => a <= from && b >= to);
-    const list = this.byCustomer.get(customerId) ?? [];
-    if (!covered) {
-      const known = new Set(list.map((c) => c.record.id));
-      for (let after: { at: string; id: string } | undefined; ; ) {
-        const rows = await this.session.tx.listRecords(this.session.tenant, {
-          collection: this.collection,
-          filter: { customerIds: [customerId], from: new Date(from).toISOString(), to: new Date(to + 1).toISOString() },
-          order: 'asc',
-          limit: 500,
-          ...(after ? { after } : {}),
-        });
-        for (const row of rows) {
-          const record = recordFromRow<DedupableRecord>(row);
-          if (record.duplicateOf === undefined && !known.has(record.id)) list.push(this.candidate(record, row));
-        }
-        if (rows.length < 500) break;
-        const last = rows[rows.length - 1]!;
-        after = { at: last.at, id: last.id };
-      }
-      intervals.push([from, to]);
-      this.fetched.set(customerId, intervals);
-      this.byCustomer.set(customerId, list);
-    }
-    return list;
+    const covered = (this.fetched.get(customerId) ?? []).some(([a, b]) => a <= from && b >= to);
+    if (!covered) await this.fetch([customerId], from, to);
+    return this.byCustomer.get(customerId) ?? [];
   }
 
   /** The canonical record `record` duplicates, and how; `undefined` when it is new. */

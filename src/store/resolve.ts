@@ -93,6 +93,31 @@ export class CustomerResolver {
     for (const row of await this.session.tx.getRecords(this.session.tenant, 'customers', missing)) this.customers.set(row.id, row);
   }
 
+  /** Ids of every customer row loaded so far (the customers the batch names). */
+  loadedCustomerIds(): string[] {
+    return [...this.customers.keys()];
+  }
+
+  /**
+   * The customer a clue resolves to from what is already loaded, without querying or creating
+   * anything; `undefined` when that would take more (used to plan a batch's reads).
+   */
+  peek(clue: CustomerClue): string | undefined {
+    if (clue.customer && 'id' in clue.customer) return this.customers.get(clue.customer.id)?.customerId;
+    if (clue.customer) {
+      const home = this.session.identifierCache.get(identifierKey(clue.customer));
+      return home === undefined ? undefined : this.customers.get(home)?.customerId;
+    }
+    if (clue.interactionId !== undefined) return this.interactions.get(clue.interactionId)?.customerId;
+    for (const address of clue.addresses ?? []) {
+      for (const identifier of identifiersOfAddress(address.address)) {
+        const home = this.session.identifierCache.get(identifierKey(identifier));
+        if (home !== undefined) return this.customers.get(home)?.customerId;
+      }
+    }
+    return undefined;
+  }
+
   /** Registers a customer created in this transaction. */
   remember(row: RecordRow): void {
     this.customers.set(row.id, row);

@@ -83,6 +83,11 @@ export class WriteSession {
     for (const row of rows) this.keys.set(row.subjectId, row.key);
   }
 
+  /** Records that a subject created in this transaction has no key yet (saves a lookup). */
+  noKeyYet(subjectId: string): void {
+    if (!this.keys.has(subjectId)) this.keys.set(subjectId, null);
+  }
+
   /** The data key of a subject, created when it has none yet. */
   private async keyOf(subjectId: string): Promise<string> {
     if (!this.keys.has(subjectId)) await this.loadKeys([subjectId]);

@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { StorageAdapter } from '../adapters/contract.js';
 import type { Classifier } from '../classification/rules.js';
@@ -48,6 +49,22 @@ export interface TouchlogOptions {
   readonly dedupe?: DedupeOptions | false;
   /** Receives errors thrown by `subscribe()` listeners (which never affect the write). Ignored by default. */
   readonly onListenerError?: (error: unknown) => void;
+}
+
+/**
+ * Cryptographically random numbers in [0, 1) drawn from a pool refilled 16 KiB at a time: ulid's
+ * default source asks the operating system once per character, which dominated id generation.
+ */
+function pooledRandom(): () => number {
+  const pool = new Uint32Array(4096);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      randomFillSync(pool);
+      next = 0;
+    }
+    return pool[next++]! / 4294967296;
+  };
 }
 
 /** A record of any model, with its model name: what `log.linked()` returns. */
@@ -135,7 +152,7 @@ function checkOptions(options: TouchlogOptions): void {
 export function createTouchlog(options: TouchlogOptions): Touchlog {
   checkOptions(options);
   const clock = options.clock ?? (() => new Date());
-  const generate = options.ids ?? monotonicFactory();
+  const generate = options.ids ?? monotonicFactory(pooledRandom());
   const events = new EventBus(options.onListenerError ?? (() => {}));
   const shared = {
     adapter: options.adapter,

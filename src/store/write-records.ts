@@ -224,6 +224,20 @@ export async function writeRecords<M extends WritableModel>(
     dedupe !== false && (spec.collection === 'interactions' || spec.collection === 'communications')
       ? new DuplicateFinder(session, spec.collection, dedupe ?? {})
       : undefined;
+  // Reads planned for the whole batch rather than item by item: the data keys of the customers it
+  // names, and the records near its items that cross-source de-duplication compares them with.
+  await session.loadKeys(resolver.loadedCustomerIds());
+  if (finder) {
+    const wanted: Array<{ customerId: string; at: string }> = [];
+    inputs.forEach((input, index) => {
+      const source = (input as { source?: { system: string; externalId: string } }).source;
+      if (source && bySource.has(sourceMapKey(source.system, source.externalId))) return;
+      const customerId = resolver.peek(clues[index]!);
+      const at = (input as { occurredAt?: string; sentAt?: string }).occurredAt ?? (input as { sentAt?: string }).sentAt;
+      if (customerId !== undefined && at !== undefined) wanted.push({ customerId, at });
+    });
+    await finder.prefetch(wanted);
+  }
 
   /** Writes a new version of a record already stored or pending in this batch (dedupe folding). */
   const rewrite = async (before: StoredModels[M], next: StoredModels[M], assignment: CustomerAssignment, row: RecordRow | undefined, reason: string) => {
@@ -288,6 +302,7 @@ export async function writeRecords<M extends WritableModel>(
       }
 
       const id = session.ctx.newId();
+      if (model === 'customer') session.noKeyYet(id);
       const assignment =
         model === 'customer'
           ? { customerId: id, homeCustomerId: id }
