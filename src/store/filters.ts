@@ -12,7 +12,7 @@ import { defaultMessage } from '../validation/issues.js';
 import type { WritableModel } from './write-records.js';
 
 /** One value or several (any of them matches). */
-type OneOrMany<T> = T | readonly T[];
+export type OneOrMany<T> = T | readonly T[];
 
 const oneOrMany = <T extends readonly [string, ...string[]]>(values: T) =>
   z.union([z.enum(values), z.array(z.enum(values)).min(1).max(50)]);

@@ -12,19 +12,19 @@ import { assertTransition, DISPUTE_TRANSITIONS } from './state-machines.js';
 
 const ref = () => text(LIMITS.ref);
 
-const resolutionValidator = createValidator(
-  'dispute resolution',
-  z.strictObject({
-    outcome: z.enum(DISPUTE_OUTCOMES),
-    resolvedAt: InstantSchema.optional(),
-    creditNoteRef: ref().optional(),
-    correctedInvoiceRef: ref().optional(),
-    note: text(LIMITS.text).optional(),
-  }),
-);
+/** How a dispute was settled, as `finance.resolveDispute()` takes it. */
+export const DisputeResolutionSchema = z.strictObject({
+  outcome: z.enum(DISPUTE_OUTCOMES),
+  resolvedAt: InstantSchema.optional(),
+  creditNoteRef: ref().optional(),
+  correctedInvoiceRef: ref().optional(),
+  note: text(LIMITS.text).optional(),
+});
+
+const resolutionValidator = createValidator('dispute resolution', DisputeResolutionSchema);
 
 /** How a dispute was settled: see `finance.resolveDispute()`. */
-export type DisputeResolutionInput = z.input<typeof resolutionValidator.schema>;
+export type DisputeResolutionInput = z.input<typeof DisputeResolutionSchema>;
 
 /**
  * `log.finance`: invoices, payments, credit notes, disputes and payment promises from AR or the

@@ -1,5 +1,5 @@
 export { createTouchlog, type Touchlog, type TouchlogOptions, type LinkedRecord } from './touchlog.js';
-export type { RecordResult, RecordOutcome } from './write-records.js';
+export type { RecordResult, RecordOutcome, ValidInputs, WritableModel } from './write-records.js';
 export type { RecordOptions, UpdateOptions, LinkTarget } from './collection.js';
 export { RecordCollection } from './collection.js';
 export { Customers } from './customers.js';
@@ -7,7 +7,7 @@ export { Interactions, type TransitionOptions } from './interactions.js';
 export { Communications } from './communications.js';
 export { Finance } from './finance.js';
 export { FollowUps, type FollowUpCloseOptions } from './follow-ups.js';
-export type { ListFilter } from './filters.js';
+export type { ListFilter, OneOrMany } from './filters.js';
 export type { Page, PageOptions } from './cursor.js';
 export type { TimelineApi, TimelineEntry, TimelineOptions } from './timeline.js';
 export { TIMELINE_KINDS, type TimelineKind, type StoredRecord, type HistoryModel, type StoredModels } from './model-specs.js';
@@ -25,5 +25,5 @@ export {
 export type { SlaApi, SlaReportOptions } from './sla-api.js';
 export { LEGAL_HOLD_TAG, type RetentionApi, type RetentionPolicy, type PurgeOptions, type PurgeReport } from './retention.js';
 export type { ErasureReport, MergeOptions, MergeResult } from './customers.js';
-export type { DisputeResolutionInput } from './finance.js';
+export { DisputeResolutionSchema, type DisputeResolutionInput } from './finance.js';
 export type { DedupeOptions, MergedCopy } from './dedupe.js';

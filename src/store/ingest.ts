@@ -34,7 +34,7 @@ export interface IngestProgress {
   readonly batches: number;
 }
 
-/** Result of {@link ingest}: counts, and every rejection with its reason. */
+/** Result of `log.ingest()`: counts, and every rejection with its reason. */
 export interface IngestReport extends IngestProgress {
   /**
    * The rejections, in input order. At most `maxRejections` are kept here (the count in

@@ -11,6 +11,7 @@ export { CONTENT_FREE_CHANNELS, timelineFingerprint } from './fingerprint.js';
 export type { FingerprintOptions } from './fingerprint.js';
 export { threadConversations, flattenThread, DEFAULT_THREAD_WINDOW } from './thread.js';
 export type { Conversation, ThreadAddress, ThreadableMessage, ThreadNode, ThreadOptions, Threads } from './thread.js';
+export type { LinkKind as ThreadLinkKind } from './thread-containers.js';
 export { normaliseSubject, hasReplyPrefix, subjectKey, SUBJECT_PREFIXES } from './subject.js';
 export type { SubjectOptions } from './subject.js';
 export { normaliseText } from './text.js';
