@@ -86,6 +86,9 @@ export interface TimelineRow {
   readonly collection: Collection;
 }
 
+/** Which records a customer merge moves: those a customer has now, or those recorded for some customers. */
+export type ReassignSelection = { readonly fromCustomerId: string } | { readonly homeCustomerIds: readonly string[] };
+
 /** A record with everything derived from it, written together. */
 export interface RecordWrite {
   readonly row: RecordRow;
@@ -265,11 +268,7 @@ export interface AdapterTransaction extends AdapterReader {
    * Moves records (and their timeline entries) to another customer: those currently belonging to
    * `fromCustomerId`, or those recorded for one of `homeCustomerIds`. Returns how many moved.
    */
-  reassignRecords(
-    tenant: string,
-    selection: { readonly fromCustomerId: string } | { readonly homeCustomerIds: readonly string[] },
-    toCustomerId: string,
-  ): Promise<number>;
+  reassignRecords(tenant: string, selection: ReassignSelection, toCustomerId: string): Promise<number>;
   /**
    * Inserts identifier rows, or repoints existing keys when `replace` is set. Without `replace`,
    * an existing key throws {@link UniqueViolation}.

@@ -41,7 +41,8 @@ export interface AgeingOptions {
 
 type MutableBuckets = { -readonly [K in keyof AgeingBuckets]: AgeingBuckets[K] };
 
-function emptyBuckets(currency: string): MutableBuckets {
+/** Buckets of a currency with nothing in them. @internal */
+export function emptyBuckets(currency: string): MutableBuckets {
   return {
     currency,
     current: 0,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ageingOf, type AgeingBuckets } from './ageing.js';
+import { ageingOf, emptyBuckets, type AgeingBuckets } from './ageing.js';
 import { checkRates, combinationOf, type CombinationBasis } from './currencies.js';
 import { isoDateOfDay } from './days.js';
 import { collectExperiences, combineFigures, type ExperienceSets, type PaymentFigures } from './experiences.js';
@@ -203,7 +203,7 @@ export function paymentBehaviourOf(ledger: Ledger, experiences: ExperienceSets, 
       paydexExact: figures.paydexExact,
       experienceAmountMinor: totals?.weight.toNumber() ?? 0,
       trend: trendOfTotals(experiences.recent, experiences.prior, settings.trend, day, currency, undefined),
-      ageing: ageing[currency] ?? emptyAgeing(currency),
+      ageing: ageing[currency] ?? emptyBuckets(currency),
       receivables: receivables[currency] ?? emptyReceivables(currency, settings, day),
     };
   }
@@ -262,22 +262,6 @@ function overallOf(basis: CombinationBasis, c: PaymentFigures, trend: PaymentTre
   };
 }
 
-function emptyAgeing(currency: string): AgeingBuckets {
-  return {
-    currency,
-    current: 0,
-    days1to30: 0,
-    days31to60: 0,
-    days61to90: 0,
-    over90: 0,
-    total: 0,
-    pastDue: 0,
-    oldestDaysPastDue: 0,
-    unappliedCash: 0,
-    unappliedCredits: 0,
-    writtenOff: 0,
-  };
-}
 
 /** Receivables of a currency with no invoice (only unapplied cash or credits). */
 function emptyReceivables(currency: string, settings: PaymentSettings, day: number): ReceivablesFigures {

@@ -14,7 +14,7 @@ import { createTouchlog } from 'touchlog';
 import { sqliteAdapter } from 'touchlog/sqlite';
 
 const root = resolve(import.meta.dirname, '../..');
-const child = join(import.meta.dirname, 'sqlite-ingest-child.ts');
+const child = join(import.meta.dirname, '../helpers/ingest-child.ts');
 const dir = mkdtempSync(join(tmpdir(), 'touchlog-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Runs the child from batch `first`, kills it with SIGKILL at a random moment, and returns the batches it acknowledged. */
 async function runAndKill(filename: string, first: number, random: () => number): Promise<number[]> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, filename, String(first), String(BATCH_SIZE)], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, 'sqlite', filename, '-', String(first), String(BATCH_SIZE)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

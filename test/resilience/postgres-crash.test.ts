@@ -19,7 +19,7 @@ const BATCH_SIZE = 25;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function runAndKill(url: string, schema: string, first: number, random: () => number): Promise<number[]> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/resilience/postgres-ingest-child.ts', url, schema, String(first), String(BATCH_SIZE)], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/ingest-child.ts', 'postgres', url, schema, String(first), String(BATCH_SIZE)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import { ClosedError } from '../../errors/index.js';
+import { AsyncLock } from '../async-lock.js';
 import {
   UniqueViolation,
   type AdapterReader,
@@ -12,6 +13,7 @@ import {
   type LinkQuery,
   type LinkRow,
   type MigrationReport,
+  type ReassignSelection,
   type RecordFilter,
   type RecordQuery,
   type RecordRow,
@@ -109,35 +111,6 @@ function lowerBound(entries: readonly TimelineRow[], at: string, id: string): nu
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
-
-/**
- * Serialises write transactions and lets reads wait for the one in progress, so nobody outside a
- * transaction ever sees its uncommitted writes.
- */
-class WriteGate {
-  private tail: Promise<void> = Promise.resolve();
-
-  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
-
-  /** Resolves once no write transaction is running or queued. */
-  async idle(): Promise<void> {
-    let tail: Promise<void>;
-    do {
-      tail = this.tail;
-      await tail;
-    } while (tail !== this.tail);
-  }
-}
 
 /** Reads against the state as it is now (the transaction's view inside a transaction). */
 class MemoryReader implements AdapterReader {
@@ -354,7 +327,7 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
 
   async reassignRecords(
     tenant: string,
-    selection: { readonly fromCustomerId: string } | { readonly homeCustomerIds: readonly string[] },
+    selection: ReassignSelection,
     toCustomerId: string,
   ): Promise<number> {
     const state = this.writable(tenant);
@@ -503,7 +476,9 @@ export interface MemoryAdapterOptions {
 export function memoryAdapter(options: MemoryAdapterOptions = {}): StorageAdapter {
   const tenants = new Map<string, TenantState>();
   const reader = new MemoryReader(tenants);
-  const gate = new WriteGate();
+  // Serialises write transactions; reads wait for the one in progress, so nobody outside a
+  // transaction ever sees its uncommitted writes.
+  const gate = new AsyncLock();
   let closed = false;
 
   const assertOpen = () => {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type {
+  ReassignSelection,
   AdapterTransaction,
   AuditHeadRow,
   AuditRow,
@@ -164,7 +165,7 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
 
   async reassignRecords(
     tenant: string,
-    selection: { readonly fromCustomerId: string } | { readonly homeCustomerIds: readonly string[] },
+    selection: ReassignSelection,
     toCustomerId: string,
   ): Promise<number> {
     const [column, customers] =

@@ -1,21 +1,7 @@
 import { resolve } from 'node:path';
+import { AsyncLock } from '../async-lock.js';
 
-/** A first-come, first-served async lock. */
-export class AsyncLock {
-  private tail: Promise<void> = Promise.resolve();
-
-  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const previous = this.tail;
-    let release!: () => void;
-    this.tail = new Promise<void>((resolve) => (release = resolve));
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
-}
+export { AsyncLock };
 
 const fileLocks = new Map<string, AsyncLock>();
 

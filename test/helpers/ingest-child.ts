@@ -1,17 +1,20 @@
 /**
- * Child process of sqlite-crash.test.ts: ingests numbered batches into a SQLite file, forever,
- * printing `ACK <batch>` once each batch has committed. The test kills it with SIGKILL.
+ * Child process of the crash tests: ingests numbered batches into SQLite or PostgreSQL, forever,
+ * printing `ACK <batch>` once each batch has committed. The tests kill it with SIGKILL.
  *
- *   node --import tsx test/reliability/sqlite-ingest-child.ts <file> <first batch> <batch size>
+ *   node --import tsx test/helpers/ingest-child.ts sqlite <file> - <first batch> <batch size>
+ *   node --import tsx test/helpers/ingest-child.ts postgres <url> <schema> <first batch> <batch size>
  */
-import { createTouchlog } from 'touchlog';
+import { createTouchlog, type StorageAdapter } from 'touchlog';
+import { postgresAdapter } from 'touchlog/postgres';
 import { sqliteAdapter } from 'touchlog/sqlite';
 
-const [filename, firstArg, sizeArg] = process.argv.slice(2);
-if (!filename || firstArg === undefined || sizeArg === undefined) throw new Error('usage: sqlite-ingest-child <file> <first batch> <batch size>');
+const [kind, target, schema, firstArg, sizeArg] = process.argv.slice(2);
+if (!target || firstArg === undefined || sizeArg === undefined) throw new Error('usage: ingest-child <sqlite|postgres> <file|url> <schema|-> <first batch> <batch size>');
 const batchSize = Number(sizeArg);
-
-const log = createTouchlog({ adapter: sqliteAdapter({ filename, autoMigrate: true }), tenant: 'crash', actor: 'crash-test' });
+const adapter: StorageAdapter =
+  kind === 'postgres' ? postgresAdapter({ connectionString: target, schema: schema!, maxConnections: 2 }) : sqliteAdapter({ filename: target, autoMigrate: true });
+const log = createTouchlog({ adapter, tenant: 'crash', actor: 'crash-test' });
 // Idempotent: the first run creates the customer, later runs find it by its source key.
 const { record: customer } = await log.customers.record({ displayName: 'Crash Test Customer', source: { system: 'crm', externalId: 'ACC-1' } });
 
