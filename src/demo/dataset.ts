@@ -220,6 +220,16 @@ export function generateDemoDataset(options: DemoOptions = {}): DemoDataset {
                 source: { system: 'erp', externalId: disputeRef, version: 2 },
               },
             });
+            // The agent closes the case in the CRM: a newer revision of the case record.
+            push(resolved + 600_000, {
+              model: 'interaction',
+              data: {
+                customer: { type: 'external', system: 'crm', value: crmId }, channel: 'phone', direction: 'inbound', purpose: 'dispute', subject,
+                summary: `${contact} says the quantity on ${ref} is wrong.`, occurredAt: iso(callAt + 40_000), priority: 'high',
+                status: 'resolved', outcome: { code: upheld ? 'credit_issued' : 'no_action', resolvedAt: iso(resolved + 600_000), resolvedBy: agent },
+                links: [{ kind: 'invoice', ref, role: 'disputes' }], source: { system: 'crm', externalId: `CASE-${callId}`, version: 1 },
+              },
+            });
           }
         }
 

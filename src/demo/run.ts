@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { sqliteAdapter } from '../adapters/sqlite/index.js';
 import { formatMoney, type Money } from '../models/money.js';
+import { ruleClassifier, type ClassificationRule } from '../classification/rules.js';
 import type { CustomerScore } from '../scoring/score-customer.js';
+import type { SlaPolicy } from '../sla/policies.js';
 import { createTouchlog } from '../store/touchlog.js';
 import type { TimelineEntry } from '../store/timeline.js';
 import { generateDemoDataset, type DemoOptions } from './dataset.js';
@@ -67,7 +69,15 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       let at = Date.parse(dataset.asOf);
       return () => new Date((at += 1));
     })();
-    const log = createTouchlog({ adapter, tenant: 'demo', actor: 'svc:demo-import', clock });
+    const log = createTouchlog({
+      adapter,
+      tenant: 'demo',
+      actor: 'svc:demo-import',
+      clock,
+      classifier: ruleClassifier(DEMO_RULES),
+      // The CRM is the system of record for cases: its copy of a call stands for it on the timeline.
+      dedupe: { priority: ['crm', 'erp', 'mail', 'phone', 'chat'] },
+    });
     say(`touchlog demo → ${options.filename}`);
     say(`generated ${dataset.items.length.toLocaleString('en-US')} records from crm, erp, mail, phone and chat for ${dataset.customers.length} customers`);
 
@@ -90,6 +100,31 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       }
     }
     say(`merged ${merged} customers the ERP knew under a second account`);
+
+    // Agents answer each dispute call by email, attached to the case (deterministic delays).
+    const agent = log.withActor('agent:collections');
+    let answered = 0;
+    for await (const call of log.interactions.stream({ purpose: 'dispute', channel: 'phone' })) {
+      if (call.duplicateOf !== undefined) continue;
+      const customer = await log.customers.get(call.customerId);
+      const email = customer.identifiers.find((i) => i.type === 'email')?.value;
+      if (!email) continue;
+      const delayHours = 1 + (answered % 7);
+      await agent.communications.record({
+        interactionId: call.id,
+        channel: 'email',
+        direction: 'outbound',
+        from: { address: 'collections@seller.example', name: 'Collections' },
+        to: [{ address: email }],
+        subject: `Re: ${call.subject ?? 'your call'}`,
+        body: 'Thank you for your call. We are checking the delivery note and will come back to you.',
+        sentAt: new Date(Date.parse(call.occurredAt) + delayHours * 3_600_000),
+        links: call.links,
+        source: { system: 'mail', externalId: `answer-${call.id}@seller.example` },
+      });
+      answered++;
+    }
+    say(`agents answered ${answered} dispute calls by email`);
 
     // One customer with a dispute, promises and reminders: the interesting story.
     const chosen =
@@ -123,6 +158,16 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       );
     }
 
+    const sla = await log.sla.summary({ policies: DEMO_SLAS, asOf: dataset.asOf, from: new Date(Date.parse(dataset.asOf) - 90 * 86_400_000) });
+    say('');
+    say('service levels, last 90 days:');
+    for (const policy of sla) {
+      const rate = (tally: { breachRate: number | undefined }) => (tally.breachRate === undefined ? '—' : `${(tally.breachRate * 100).toFixed(0)}% breached`);
+      say(`  ${policy.policy.padEnd(10)} ${String(policy.interactions).padStart(5)} interactions  first response ${rate(policy.firstResponse)}, resolution ${rate(policy.resolution)}`);
+    }
+    const classified = (await log.interactions.list({ purpose: 'dispute', limit: 1 })).items[0]?.classification;
+    if (classified) say(`  classification example: ${classified.reasons.map((r) => `${r.rule} (${r.because})`).join('; ')}`);
+
     const head = await log.audit.head();
     const verification = await log.audit.verify({ ...(head ? { against: head } : {}) });
     say('');
@@ -149,6 +194,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     await adapter.close();
   }
 }
+
+/** Classification rules applied as the demo data is ingested (tags and purposes left open by the sources). */
+const DEMO_RULES: ClassificationRule[] = [
+  { id: 'dispute-words', when: { keywords: ['dispute', 'wrong', 'charged twice'], directions: ['inbound'] }, then: { tags: ['billing-dispute'], priority: 'high' } },
+  { id: 'promise', when: { pattern: 'we will pay' }, then: { purpose: 'payment_promise', tags: ['promise-to-pay'] } },
+  { id: 'dunning', when: { notificationTypes: ['payment_reminder', 'dunning_letter'] }, then: { tags: ['dunning'] } },
+];
+
+/** Service levels the demo reports on. */
+const DEMO_SLAS: SlaPolicy[] = [
+  { id: 'disputes', match: { purposes: ['dispute'] }, firstResponseHours: 4, resolutionDays: 10 },
+  { id: 'inbound', match: { channels: ['chat', 'email'] }, resolutionDays: 2 },
+];
 
 /** What one major unit of each demo currency is worth in USD, to rank a worklist across currencies. */
 const DEMO_RATES = { USD: 1, EUR: 1.08, GBP: 1.27 } as const;

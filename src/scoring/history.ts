@@ -42,8 +42,10 @@ export function toCustomerHistory(
     creditNotes: [],
     disputes: [],
     promises: [],
-    interactions: [...interactions],
-    communications: [...communications],
+    // Copies another system sent of an event a stored record already stands for (`duplicateOf`,
+    // set by the store's cross-source de-duplication) would count that event twice.
+    interactions: [...interactions].filter((interaction) => interaction.duplicateOf === undefined),
+    communications: [...communications].filter((message) => message.duplicateOf === undefined),
   };
   for (const record of financialRecords) {
     switch (record.type) {

@@ -60,14 +60,16 @@ export function createSlaApi(ctx: StoreContext): SlaApi {
       ...(options.customerId ? { customerIds: [options.customerId] } : {}),
     };
     for await (const rows of pages(filter, 'interactions')) {
-      const cases = rows.map((row) => recordFromRow<Interaction>(row));
+      // A copy another system sent of a case (`duplicateOf`) is the same case: count it once.
+      const cases = rows.map((row) => recordFromRow<Interaction>(row)).filter((c) => c.duplicateOf === undefined);
+      if (cases.length === 0) continue;
       // Our replies to this page's interactions: outbound messages of the same customers since the first of them.
       const replies: CommunicationRecord[] = [];
       const wanted = new Set(cases.map((c) => c.id));
       for await (const messages of pages({ customerIds: [...new Set(cases.map((c) => c.customerId))], from: cases[0]!.occurredAt, to: asOf }, 'communications')) {
         for (const row of messages) {
           const message = recordFromRow<CommunicationRecord>(row);
-          if (message.interactionId !== undefined && wanted.has(message.interactionId)) replies.push(message);
+          if (message.interactionId !== undefined && message.duplicateOf === undefined && wanted.has(message.interactionId)) replies.push(message);
         }
       }
       yield* evaluateSla(cases, replies, options.policies, { asOf });
