@@ -86,9 +86,9 @@ export class Entry<R> {
   others: Entry<R>[] | undefined = undefined;
   systems: string[] | undefined = undefined;
   final = false;
-  // Next entry registered under the same key, one chain per index (see `ChainIndex`).
-  idNext: Entry<R> | undefined = undefined;
-  sourceNext: Entry<R> | undefined = undefined;
+  // Next entry registered under the same key, one chain per index (see `ChainIndex`). An entry is
+  // registered under its source key or, without one, under its id: one chain field serves both.
+  keyNext: Entry<R> | undefined = undefined;
   messageNext: Entry<R> | undefined = undefined;
   scopeNext: Entry<R> | undefined = undefined;
 
@@ -111,7 +111,7 @@ export class Entry<R> {
 /**
  * Entries by key, in two generations (see the module comment). Every entry that has the key is
  * registered: the map holds the latest one, which links to the one before (through the entry's
- * `idNext`, `sourceNext`, `messageNext` or `scopeNext`, one field per index). A lookup takes the
+ * `keyNext`, `messageNext` or `scopeNext`, one field per index). A lookup takes the
  * earliest group that can still be joined, whichever entry registered the key: so whether a key is
  * found never depends on which entry got to it first, and knowing fewer keys can only ever find
  * fewer duplicates (what makes merging a result again give the same result).
@@ -245,10 +245,14 @@ export class DedupWindow<R> implements ResolveContext {
     }
 
     this.rotate(ms);
-    const previous = ms <= this.rotatedAt + this.horizon;
+    // The previous generation only holds groups opened before it ended (at `rotatedAt`): a layer
+    // searches it only while such a group can still be within its reach.
+    const keysInPrevious = ms - this.rotatedAt <= this.keyWindow;
+    const scopesInPrevious = ms - this.rotatedAt <= this.window;
     const sourced = entry.system !== undefined && entry.externalId !== undefined;
-    const sourceHead = sourced ? this.sources.current.get(entry.externalId!) : undefined;
-    const idHead = sourced ? undefined : this.ids.current.get(entry.id);
+    const keys = sourced ? this.sources : this.ids;
+    const key = sourced ? entry.externalId! : entry.id;
+    const keyHead = keys.current.get(key);
     const messageHead = entry.messageId !== undefined ? this.messageIds.current.get(entry.messageId) : undefined;
     const scopeHead = entry.bucket !== undefined ? this.scopes.current.get(entry.bucket) : undefined;
 
@@ -257,22 +261,22 @@ export class DedupWindow<R> implements ResolveContext {
     let group: Entry<R> | undefined;
     let layer: DuplicateLayer | undefined;
     if (sourced) {
-      group = this.bySource(sourceHead, entry, undefined);
-      if (previous) group = this.bySource(this.sources.previous.get(entry.externalId!), entry, group);
+      group = this.bySource(keyHead, entry, undefined);
+      if (keysInPrevious) group = this.bySource(keys.previous.get(key), entry, group);
       if (group !== undefined) layer = 'source';
     } else {
-      group = this.byId(idHead, ms, undefined);
-      if (previous) group = this.byId(this.ids.previous.get(entry.id), ms, group);
+      group = this.byId(keyHead, ms, undefined);
+      if (keysInPrevious) group = this.byId(keys.previous.get(key), ms, group);
       if (group !== undefined) layer = 'id';
     }
     if (group === undefined && entry.messageId !== undefined) {
       group = this.byMessageId(messageHead, ms, undefined);
-      if (previous) group = this.byMessageId(this.messageIds.previous.get(entry.messageId), ms, group);
+      if (keysInPrevious) group = this.byMessageId(this.messageIds.previous.get(entry.messageId), ms, group);
       if (group !== undefined) layer = 'messageId';
     }
     if (group === undefined && entry.bucket !== undefined) {
       group = this.byFingerprint(scopeHead, entry, undefined);
-      if (previous) group = this.byFingerprint(this.scopes.previous.get(entry.bucket), entry, group);
+      if (scopesInPrevious) group = this.byFingerprint(this.scopes.previous.get(entry.bucket), entry, group);
       if (group !== undefined) layer = 'fingerprint';
     }
 
@@ -289,13 +293,8 @@ export class DedupWindow<R> implements ResolveContext {
       if (pending > this.stats.maxPending) this.stats.maxPending = pending;
     }
     // Register the entry under each of its keys, in front of the chains looked up above.
-    if (sourced) {
-      entry.sourceNext = sourceHead;
-      this.sources.current.set(entry.externalId!, entry);
-    } else {
-      entry.idNext = idHead;
-      this.ids.current.set(entry.id, entry);
-    }
+    entry.keyNext = keyHead;
+    keys.current.set(key, entry);
     if (entry.messageId !== undefined) {
       entry.messageNext = messageHead;
       this.messageIds.current.set(entry.messageId, entry);
@@ -339,14 +338,14 @@ export class DedupWindow<R> implements ResolveContext {
 
   /** The earliest joinable group in a source-key chain with the entry's system, kind and external id. */
   private bySource(head: Entry<R> | undefined, entry: Entry<R>, best: Entry<R> | undefined): Entry<R> | undefined {
-    for (let at = head; at !== undefined; at = at.sourceNext) {
+    for (let at = head; at !== undefined; at = at.keyNext) {
       if (at.system === entry.system && at.kind === entry.kind && this.earlier(at.group, entry.ms, best)) best = at.group;
     }
     return best;
   }
 
   private byId(head: Entry<R> | undefined, ms: number, best: Entry<R> | undefined): Entry<R> | undefined {
-    for (let at = head; at !== undefined; at = at.idNext) if (this.earlier(at.group, ms, best)) best = at.group;
+    for (let at = head; at !== undefined; at = at.keyNext) if (this.earlier(at.group, ms, best)) best = at.group;
     return best;
   }
 
@@ -405,10 +404,10 @@ export class DedupWindow<R> implements ResolveContext {
     const group = entry.group;
     if (entry.system !== undefined && !hasSystem(group, entry.system)) (group.systems ??= []).push(entry.system);
     if (entry.system !== undefined && entry.externalId !== undefined) {
-      entry.sourceNext = this.sources.current.get(entry.externalId);
+      entry.keyNext = this.sources.current.get(entry.externalId);
       this.sources.current.set(entry.externalId, entry);
     } else {
-      entry.idNext = this.ids.current.get(entry.id);
+      entry.keyNext = this.ids.current.get(entry.id);
       this.ids.current.set(entry.id, entry);
     }
     if (entry.messageId !== undefined) {

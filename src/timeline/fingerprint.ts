@@ -1,4 +1,4 @@
-import { hash64 } from './hash.js';
+import { Hash64, hash64 } from './hash.js';
 import type { TimelineItem } from './item.js';
 import { subjectKey } from './subject.js';
 import { normaliseText } from './text.js';
@@ -50,7 +50,44 @@ export function fingerprintScope(item: TimelineItem<unknown>, contentFree: reado
 /** The text part of the fingerprint (internal; see {@link timelineFingerprint}). */
 export function fingerprintContent(item: TimelineItem<unknown>, contentFree: readonly string[]): string {
   if (item.channel !== undefined && contentFree.includes(item.channel)) return '';
-  return hash64(`${subjectKey(item.subject ?? '')}\n${normaliseText(item.body ?? '')}`);
+  const subject = item.subject ?? '';
+  const body = item.body ?? '';
+  return hashPlainText(subject, body) ?? hash64(`${subjectKey(subject)}\n${normaliseText(body)}`);
+}
+
+/**
+ * The hash of `${subjectKey(subject)}\n${normaliseText(body)}` in one pass over each text, without
+ * building either string, for the common text that normalising only lower-cases: all ASCII (NFKC
+ * changes nothing), no white space at either end or in runs (a lone tab or line break becomes a
+ * space, which keeps the length the hash starts from), and a subject without a colon (every reply
+ * or forward prefix ends with one) that does not open with a `[` (a list tag). `undefined` for any
+ * other text, which takes the regular expressions.
+ */
+function hashPlainText(subject: string, body: string): string | undefined {
+  if (subject.charCodeAt(0) === 91 /* [ */) return undefined;
+  const hash = new Hash64(subject.length + 1 + body.length);
+  if (!addPlainText(hash, subject, false)) return undefined;
+  hash.add(10); // '\n'
+  if (!addPlainText(hash, body, true)) return undefined;
+  return hash.digest();
+}
+
+/** Adds `value` lower-cased, white space as spaces; `false` (and a spoiled hash) when it is not plain text, see {@link hashPlainText}. */
+function addPlainText(hash: Hash64, value: string, colonsAllowed: boolean): boolean {
+  let spaceBefore = true; // at the start, as after a space: white space there is not plain
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 32 || (code >= 9 && code <= 13)) {
+      if (spaceBefore) return false;
+      spaceBefore = true;
+      hash.add(32);
+    } else {
+      if (code > 127 || (code === 58 /* : */ && !colonsAllowed)) return false;
+      spaceBefore = false;
+      hash.add(code >= 65 && code <= 90 ? code + 32 : code);
+    }
+  }
+  return !spaceBefore || value.length === 0;
 }
 
 /**

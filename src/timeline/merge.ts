@@ -119,14 +119,18 @@ function nextSync<R>(cursor: Cursor<R>): boolean {
   return true;
 }
 
-/** Moves any cursor to its next entry; `false` when the source is exhausted. */
-async function nextAsync<R>(cursor: Cursor<R>): Promise<boolean> {
-  if (!cursor.async) return nextSync(cursor);
-  const next = await (cursor.iterator as AsyncIterator<TimelineItem<R>>).next();
+/**
+ * Moves an async cursor to the entry its iterator just gave; `false` when the source is exhausted.
+ * The caller awaits `iterator.next()` itself: one await per entry, not two (an async helper
+ * around it would cost a promise and an await of its own for every entry).
+ */
+function acceptNext<R>(cursor: Cursor<R>, next: IteratorResult<TimelineItem<R>>): boolean {
   if (next.done) return false;
   accept(cursor, next.value, cursor.position < 0);
   return true;
 }
+
+const asyncIterator = <R>(cursor: Cursor<R>) => cursor.iterator as AsyncIterator<TimelineItem<R>>;
 
 const less = (a: Cursor<unknown>, b: Cursor<unknown>): boolean => {
   if (a.ms !== b.ms) return a.ms < b.ms;
@@ -250,7 +254,7 @@ async function* mergeAsync<R>(sources: readonly TimelineSource<R>[], window: Ded
     for (let index = 0; index < sources.length; index++) {
       const cursor = openCursor(sources[index]!, index);
       opened.push(cursor);
-      if (await nextAsync(cursor)) cursors.push(cursor);
+      if (cursor.async ? acceptNext(cursor, await asyncIterator(cursor).next()) : nextSync(cursor)) cursors.push(cursor);
     }
     heap = new MinHeap(cursors, less);
     while (heap.size > 0) {
@@ -259,7 +263,7 @@ async function* mergeAsync<R>(sources: readonly TimelineSource<R>[], window: Ded
       window.advance(ms, item);
       while (window.hasReady()) yield window.take();
       window.add(item, ms);
-      if (cursor.async ? await nextAsync(cursor) : nextSync(cursor)) heap.topChanged();
+      if (cursor.async ? acceptNext(cursor, await asyncIterator(cursor).next()) : nextSync(cursor)) heap.topChanged();
       else heap.pop();
     }
     window.finish();

@@ -9,7 +9,6 @@ export interface ResolveContext {
   fingerprint(entry: Entry<unknown>): string | undefined;
 }
 
-const SEP = '\u001f';
 const cmp = (a: string | undefined, b: string | undefined): number => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1);
 
 /** The contributor a merged item stands for when it is read again: the one that opened its group. */
@@ -106,6 +105,51 @@ function byPosition(a: TimelineContribution, b: TimelineContribution): number {
   return cmp(a.at, b.at) || cmp(a.id, b.id) || cmp(a.system, b.system) || cmp(a.externalId, b.externalId) || cmp(a.kind, b.kind);
 }
 
+/** The same contributor: the same record (id, system, external id and kind; a missing field is ''). */
+const sameRecord = (a: TimelineContribution, b: TimelineContribution): boolean =>
+  a.id === b.id && (a.system ?? '') === (b.system ?? '') && (a.externalId ?? '') === (b.externalId ?? '') && (a.kind ?? '') === (b.kind ?? '');
+
+/**
+ * Sorts in place, stably. Groups of duplicates are small (two or three members): an insertion sort
+ * costs less there than `Array.prototype.sort`, which allocates a work array per call.
+ */
+function sortSmall<T>(items: T[], compare: (a: T, b: T) => number): void {
+  if (items.length > 16) {
+    items.sort(compare);
+    return;
+  }
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i]!;
+    let at = i;
+    while (at > 0 && compare(items[at - 1]!, item) > 0) {
+      items[at] = items[at - 1]!;
+      at--;
+    }
+    items[at] = item;
+  }
+}
+
+/** Whether `mergedFrom` already lists the contributor: a scan while it is short, a set of keys beyond. */
+class Contributors {
+  readonly list: TimelineContribution[] = [];
+  private keys: Set<string> | undefined;
+
+  has(contribution: TimelineContribution): boolean {
+    if (this.keys !== undefined) return this.keys.has(contributorKey(contribution));
+    for (const listed of this.list) if (sameRecord(listed, contribution)) return true;
+    return false;
+  }
+
+  add(contribution: TimelineContribution): void {
+    this.list.push(contribution);
+    if (this.keys !== undefined) this.keys.add(contributorKey(contribution));
+    else if (this.list.length > 16) this.keys = new Set(this.list.map(contributorKey));
+  }
+}
+
+/** {@link sameRecord} as a string (JSON, so that no field's content can run into the next one). */
+const contributorKey = (c: TimelineContribution) => JSON.stringify([c.id, c.system ?? '', c.externalId ?? '', c.kind ?? '']);
+
 /**
  * The one item a group of duplicates becomes. `id` and `at` are those of the entry that opened the
  * group (the earliest), so the output order never changes after the fact. `source`, `kind` and
@@ -135,7 +179,8 @@ export function resolveGroup<R>(group: Entry<R>, ctx: ResolveContext): MergedTim
     };
   }
   const members = [group, ...group.others];
-  const ranked = [...members].sort(byAuthority(ctx));
+  const ranked = members.slice();
+  sortSmall(ranked, byAuthority(ctx));
   const primary = ranked[0]!.item;
   const opener = members[0]!.item;
   let recordedAt: string | undefined;
@@ -146,17 +191,15 @@ export function resolveGroup<R>(group: Entry<R>, ctx: ResolveContext): MergedTim
   // Every contributor once. A member that is itself a merge result brings its lineage as it is;
   // a raw member is recorded with its fingerprint ('' for none), so that merging the result again
   // compares the same fingerprints.
-  const seen = new Set<string>();
-  const mergedFrom: TimelineContribution[] = [];
+  const contributors = new Contributors();
+  const mergedFrom = contributors.list;
   const loneMembers: { index: number; member: Entry<R> }[] = [];
   for (const member of members) {
     const contributions = member.item.mergedFrom ?? [selfContribution(member, ctx.fingerprint(member as Entry<unknown>) ?? '')];
     for (const contribution of contributions) {
-      const key = contribution.id + SEP + (contribution.system ?? '') + SEP + (contribution.externalId ?? '') + SEP + (contribution.kind ?? '');
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (contributors.has(contribution)) continue;
       if (contribution.fingerprint === undefined && member.item.mergedFrom?.length === 1) loneMembers.push({ index: mergedFrom.length, member });
-      mergedFrom.push(contribution.matchedBy === undefined && member.matchedBy !== undefined ? { ...contribution, matchedBy: member.matchedBy } : contribution);
+      contributors.add(contribution.matchedBy === undefined && member.matchedBy !== undefined ? { ...contribution, matchedBy: member.matchedBy } : contribution);
     }
   }
   // A result that was alone in its group has its contributor's fields, so its fingerprint is its
@@ -164,7 +207,7 @@ export function resolveGroup<R>(group: Entry<R>, ctx: ResolveContext): MergedTim
   if (mergedFrom.length > 1) {
     for (const { index, member } of loneMembers) mergedFrom[index] = { ...mergedFrom[index]!, fingerprint: ctx.fingerprint(member as Entry<unknown>) ?? '' };
   }
-  mergedFrom.sort(byPosition);
+  sortSmall(mergedFrom, byPosition);
   return {
     id: opener.id,
     at: opener.at,

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hash64 } from '../../src/timeline/hash.js';
 import {
   hasReplyPrefix,
   normaliseMessageId,
@@ -80,6 +82,43 @@ describe('normaliseText and timelineFingerprint', () => {
     expect(timelineFingerprint({ ...call, body: 'Inbound call, 4 min' })).toBe('C1\u001fphone\u001finbound\u001f');
     expect(timelineFingerprint({ ...call, body: 'Promised to pay Friday' })).toBe(timelineFingerprint(call));
     expect(timelineFingerprint({ ...call, body: 'x' }, { contentFreeChannels: [] })).not.toBe(timelineFingerprint({ ...call, body: 'y' }, { contentFreeChannels: [] }));
+  });
+});
+
+describe('the fingerprint of plain text', () => {
+  // The fingerprint hashes plain ASCII text without building the normalised strings; any other text
+  // takes subjectKey and normaliseText. Both must give what the definition says.
+  const byDefinition = (subject: string, body: string) => `C1\u001femail\u001finbound\u001f${hash64(`${subjectKey(subject)}\n${normaliseText(body)}`)}`;
+  const fingerprintOf = (subject: string, body: string) =>
+    timelineFingerprint({ id: 'x', at: '2026-03-02T09:00:00.000Z', customerId: 'C1', channel: 'email', direction: 'inbound', subject, body });
+
+  it.each([
+    ['Invoice INV-1042', 'Please pay INV-1042.'],
+    ['invoice\tINV-1042', 'Please\r\npay\nINV-1042.'],
+    ['Invoice  INV-1042', 'Please  pay. '],
+    [' Invoice INV-1042', '\tPlease pay.'],
+    ['RE: Invoice INV-1042', 'Note: please pay.'],
+    ['Report: Q1', ''],
+    ['[p5ml] Invoice', 'x'],
+    ['Re[2] Invoice', '[draft] please pay'],
+    ['Rechnung für März', 'Zahlung bis Freitag'],
+    ['ｆｕｌｌ　width', 'ﬁnal notice'],
+    ['', 'Body only'],
+    ['Subject only', ''],
+  ])('%j / %j', (subject, body) => {
+    expect(fingerprintOf(subject, body)).toBe(byDefinition(subject, body));
+  });
+
+  it('is the defined one for any mix of case, white space, colons, brackets and non-ASCII', () => {
+    const char = fc.constantFrom('a', 'Z', 'r', 'E', ' ', '\t', '\n', '\r', '\v', '\f', ':', '[', ']', '1', '：', 'é', 'ﬁ', '\u00a0', '\u3000', 'Ａ', '@', '`', '{');
+    const text = fc.array(char, { maxLength: 12 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(text, text, (subject, body) => {
+        if (subject === '' && body === '') return;
+        expect(fingerprintOf(subject, body)).toBe(byDefinition(subject, body));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 

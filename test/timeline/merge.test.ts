@@ -221,6 +221,24 @@ describe('mergeTimelines on a multi-source customer history', () => {
     expect([...mergeTimelines([[a], [b]])]).toHaveLength(2);
   });
 
+  it('lists every contributor in the lineage, whatever characters their ids and systems hold', () => {
+    // Joined with a separator, the keys of these two records were equal ('a␟crm␟␟␟'), and the
+    // second one was missing from the lineage of the group they share (by Message-ID).
+    const first = { id: 'a', at: '2026-03-10T06:00:00.000Z', source: { system: 'crm\u001f' }, messageId: 'm-1@x.example' };
+    const second = { id: 'a\u001fcrm', at: '2026-03-10T06:00:01.000Z', messageId: 'm-1@x.example' };
+    const [only, ...rest] = [...mergeTimelines([[first], [second]])];
+    expect(rest).toEqual([]);
+    expect(only!.mergedFrom.map((c) => [c.id, c.system, c.matchedBy])).toEqual([['a', 'crm\u001f', undefined], ['a\u001fcrm', undefined, 'messageId']]);
+    // A record read twice is still one contributor, in a small group and in a large one.
+    for (const records of [2, 20]) {
+      const ids = Array.from({ length: records }, (_, i) => `b\u001f${i}`);
+      const reads = [...ids, ...ids].map((id, i) => [{ ...second, id, recordedAt: `2026-03-10T07:00:${String(i).padStart(2, '0')}.000Z` }]);
+      const [merged, ...others] = [...mergeTimelines([[first], ...reads])];
+      expect(others).toEqual([]);
+      expect(merged!.mergedFrom.map((c) => c.id)).toEqual(['a', ...ids.sort()]);
+    }
+  });
+
   it('reports a source that is not sorted, with where it happened', () => {
     const late = { ...mail[1]! };
     const early = { ...mail[0]! };
