@@ -6,7 +6,7 @@ import { INSTANT_RANGE, LIMITS } from './limits.js';
  * reject) and no NUL character (PostgreSQL text cannot hold U+0000).
  */
 export function isStorableText(value: string): boolean {
-  return value.isWellFormed() && !value.includes('\u0000');
+  return value.indexOf('\u0000') === -1 && value.isWellFormed();
 }
 
 const storableMessage = 'must not contain NUL characters or unpaired surrogates';
@@ -87,8 +87,8 @@ const maxInstant = Date.UTC(INSTANT_RANGE.maxYear, 11, 31, 23, 59, 59, 999);
 export function toInstant(value: unknown): Instant | undefined {
   if (typeof value === 'string' && value.length === 24 && value.charCodeAt(23) === 90) {
     // Already in stored form: validated without building a new string.
-    const ms = parseCanonicalUtc(value);
-    if (ms !== undefined) return ms >= minInstant && ms <= maxInstant ? value : undefined;
+    const valid = checkStoredForm(value);
+    if (valid !== undefined) return valid ? value : undefined;
   }
   const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? parseIsoWithOffset(value) : Number.NaN;
   if (!(ms >= minInstant && ms <= maxInstant)) return undefined;
@@ -97,6 +97,12 @@ export function toInstant(value: unknown): Instant | undefined {
 
 const isoPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/i;
 const daysInMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+// Character codes of the stored form's separators: compared as numbers, not one-character strings.
+const DASH = 45;
+const COLON = 58;
+const DOT = 46;
+const LETTER_T = 84;
 
 /** Two ASCII digits at `at` as a number, or -1. */
 function digits2(value: string, at: number): number {
@@ -107,10 +113,16 @@ function digits2(value: string, at: number): number {
 
 /**
  * Fast path for the stored form itself (`2026-03-01T09:30:00.000Z`), by far the most common input
- * on bulk paths: parsed without a regular expression. `undefined` sends it to the general parser.
+ * on bulk paths: checked field by field, with no regular expression and no `Date` (`Date.UTC` is a
+ * slow call, and this runs once per instant of every record). `true` when the value names a real
+ * instant in the supported range, `false` when it names none, `undefined` when it is not in the
+ * stored form (the general parser decides).
  */
-function parseCanonicalUtc(value: string): number | undefined {
-  if (value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':' || value[19] !== '.') return undefined;
+function checkStoredForm(value: string): boolean | undefined {
+  const separatorsMatch =
+    value.charCodeAt(4) === DASH && value.charCodeAt(7) === DASH && value.charCodeAt(10) === LETTER_T &&
+    value.charCodeAt(13) === COLON && value.charCodeAt(16) === COLON && value.charCodeAt(19) === DOT;
+  if (!separatorsMatch) return undefined;
   const century = digits2(value, 0);
   const yy = digits2(value, 2);
   const month = digits2(value, 5);
@@ -124,8 +136,7 @@ function parseCanonicalUtc(value: string): number | undefined {
   const year = century * 100 + yy;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const monthDays = month === 2 && leap ? 29 : daysInMonth[month - 1];
-  if (year < INSTANT_RANGE.minYear || monthDays === undefined || day > monthDays || hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms10 * 10 + ms1);
+  return year >= INSTANT_RANGE.minYear && year <= INSTANT_RANGE.maxYear && monthDays !== undefined && day <= monthDays && hour <= 23 && minute <= 59 && second <= 59;
 }
 
 /**
@@ -134,10 +145,6 @@ function parseCanonicalUtc(value: string): number | undefined {
  * cannot be used to validate.)
  */
 function parseIsoWithOffset(value: string): number {
-  if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */) {
-    const fast = parseCanonicalUtc(value);
-    if (fast !== undefined) return fast;
-  }
   const m = isoPattern.exec(value);
   if (m === null) return Number.NaN;
   const year = Number(m[1]);
@@ -222,60 +229,93 @@ export interface JsonProblem {
 export function checkJsonObject(value: unknown): JsonProblem | undefined {
   if (!isPlainObject(value)) return { code: 'invalid_type', path: [], message: 'must be a plain JSON object' };
   const budget = { size: LIMITS.metadataSize };
-  const problem = checkJsonNode(value, 0, budget);
-  if (problem) problem.path.reverse(); // built from the leaf up
-  return problem;
+  const problem = checkJsonEntries(value, 0, budget);
+  if (problem) {
+    problem.path.reverse(); // built from the leaf up
+    return problem;
+  }
+  if (budget.size < 0) return { code: 'too_big', path: [], message: `must serialise to at most ${LIMITS.metadataSize} characters` };
+  return undefined;
 }
 
 function checkJsonNode(node: unknown, depth: number, budget: { size: number }): JsonProblem | undefined {
   if (depth > LIMITS.metadataDepth) {
     return { code: 'too_deep', path: [], message: `must not nest deeper than ${LIMITS.metadataDepth} levels` };
   }
-  let problem: JsonProblem | undefined;
-  if (node === null || typeof node === 'boolean') {
-    budget.size -= 5;
-  } else if (typeof node === 'number') {
-    if (!Number.isFinite(node)) return { code: 'invalid_type', path: [], message: 'must be a finite number' };
-    budget.size -= 8;
-  } else if (typeof node === 'string') {
-    if (!isStorableText(node)) return { code: 'invalid_characters', path: [], message: storableMessage };
-    budget.size -= node.length + 2;
-  } else if (Array.isArray(node)) {
-    if (node.length > LIMITS.metadataEntries) {
-      return { code: 'too_big', path: [], message: `must have at most ${LIMITS.metadataEntries} items` };
-    }
-    budget.size -= 2;
-    for (let i = 0; i < node.length && problem === undefined && budget.size >= 0; i++) {
-      problem = checkJsonNode(node[i], depth + 1, budget);
-      problem?.path.push(i);
-    }
-  } else if (isPlainObject(node)) {
-    budget.size -= 2;
-    let count = 0;
-    for (const key in node) {
-      if (!Object.hasOwn(node, key)) continue;
-      if (++count > LIMITS.metadataEntries) {
-        return { code: 'too_big', path: [], message: `must have at most ${LIMITS.metadataEntries} keys` };
+  switch (typeof node) {
+    case 'string':
+      if (!isStorableText(node)) return { code: 'invalid_characters', path: [], message: storableMessage };
+      budget.size -= node.length + 2;
+      return undefined;
+    case 'number':
+      if (!Number.isFinite(node)) return { code: 'invalid_type', path: [], message: 'must be a finite number' };
+      budget.size -= 8;
+      return undefined;
+    case 'boolean':
+      budget.size -= 5;
+      return undefined;
+    case 'object':
+      if (node === null) {
+        budget.size -= 5;
+        return undefined;
       }
-      if (FORBIDDEN_KEYS.has(key)) problem = { code: 'forbidden_key', path: [], message: `the key "${key}" is not allowed` };
-      else if (!isStorableText(key)) problem = { code: 'invalid_characters', path: [], message: `key ${storableMessage}` };
-      else {
-        budget.size -= key.length + 3;
-        problem = checkJsonNode(node[key], depth + 1, budget);
-      }
-      if (problem) {
-        problem.path.push(key);
-        break;
-      }
-      if (budget.size < 0) break;
-    }
-  } else {
-    return { code: 'invalid_type', path: [], message: 'must be JSON data (string, finite number, boolean, null, array or plain object)' };
+      if (Array.isArray(node)) return checkJsonItems(node, depth, budget);
+      if (isPlainObject(node)) return checkJsonEntries(node, depth, budget);
   }
-  if (problem === undefined && budget.size < 0 && depth === 0) {
-    return { code: 'too_big', path: [], message: `must serialise to at most ${LIMITS.metadataSize} characters` };
+  return { code: 'invalid_type', path: [], message: 'must be JSON data (string, finite number, boolean, null, array or plain object)' };
+}
+
+function checkJsonItems(node: unknown[], depth: number, budget: { size: number }): JsonProblem | undefined {
+  if (node.length > LIMITS.metadataEntries) {
+    return { code: 'too_big', path: [], message: `must have at most ${LIMITS.metadataEntries} items` };
   }
-  return problem;
+  budget.size -= 2;
+  for (let i = 0; i < node.length && budget.size >= 0; i++) {
+    const problem = checkJsonNode(node[i], depth + 1, budget);
+    if (problem) {
+      problem.path.push(i);
+      return problem;
+    }
+  }
+  return undefined;
+}
+
+function checkJsonEntries(node: Record<string, unknown>, depth: number, budget: { size: number }): JsonProblem | undefined {
+  budget.size -= 2;
+  let count = 0;
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    if (++count > LIMITS.metadataEntries) {
+      return { code: 'too_big', path: [], message: `must have at most ${LIMITS.metadataEntries} keys` };
+    }
+    let problem = checkJsonKey(key);
+    if (problem === undefined) {
+      budget.size -= key.length + 3;
+      problem = checkJsonNode(node[key], depth + 1, budget);
+    }
+    if (problem) {
+      problem.path.push(key);
+      return problem;
+    }
+    if (budget.size < 0) break;
+  }
+  return undefined;
+}
+
+/**
+ * Keys that passed {@link checkJsonKey}. Records of one source repeat the same few metadata keys,
+ * and a lookup costs a fraction of checking a key again. Bounded, so that ever-new keys cannot grow
+ * it: past the bound, keys are simply checked every time.
+ */
+const acceptedKeys = new Set<string>();
+const acceptedKeysBound = 1024;
+
+function checkJsonKey(key: string): JsonProblem | undefined {
+  if (acceptedKeys.has(key)) return undefined;
+  if (FORBIDDEN_KEYS.has(key)) return { code: 'forbidden_key', path: [], message: `the key "${key}" is not allowed` };
+  if (!isStorableText(key)) return { code: 'invalid_characters', path: [], message: `key ${storableMessage}` };
+  if (acceptedKeys.size < acceptedKeysBound) acceptedKeys.add(key);
+  return undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -295,23 +335,29 @@ export const MetadataSchema = z
     type: 'object',
     description: `Custom JSON data: at most ${LIMITS.metadataDepth} levels deep, ${LIMITS.metadataEntries} entries per level, ${LIMITS.metadataSize} characters in all; no __proto__, constructor or prototype keys.`,
   })
-  .superRefine((value, ctx) => {
-  const problem = checkJsonObject(value);
-  if (problem) {
-    ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: { code: problem.code } });
-  }
-});
+  // A plain check, not superRefine: this runs for every record, and superRefine allocates a closure per call.
+  .check((ctx) => {
+    const problem = checkJsonObject(ctx.value);
+    if (problem) {
+      ctx.issues.push({ code: 'custom', input: ctx.value, path: problem.path, message: problem.message, params: { code: problem.code } });
+    }
+  });
 
 // ---------------------------------------------------------------------------------------------
 // Message ids
+
+// Module constants rather than literals in the transform, which would build new RegExp objects on every call.
+const leadingAngleBrackets = /^<+/;
+const trailingAngleBrackets = />+$/;
+const whiteSpace = /\s/;
 
 /**
  * A Message-ID as used in `messageId`, `inReplyTo` and `references`: stored without the angle
  * brackets and surrounding white space (`<abc@mail.example>` → `abc@mail.example`).
  */
 export const MessageIdSchema = text(LIMITS.messageId).transform((value, ctx) => {
-  const id = value.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
-  if (id === '' || /\s/.test(id)) {
+  const id = value.trim().replace(leadingAngleBrackets, '').replace(trailingAngleBrackets, '').trim();
+  if (id === '' || whiteSpace.test(id)) {
     ctx.issues.push({
       code: 'custom',
       input: value,
