@@ -187,12 +187,11 @@ export async function ingestThroughput(log: Touchlog, records: number, batch: nu
   return records / seconds;
 }
 
-/** A raw database with touchlog's schema and the adapter's default settings (WAL, FULL, 64 MiB cache). */
+/** A raw database with touchlog's schema and the adapter's durability settings (WAL, synchronous FULL). */
 function rawDatabase(filename: string) {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('cache_size = -65536');
   db.exec(sqliteSchemaSql());
   return db;
 }

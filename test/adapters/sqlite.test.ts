@@ -98,23 +98,8 @@ describe('sqlite connections', () => {
       expect((connection as Database.Database).pragma('synchronous', { simple: true })).toBe(2);
       expect((connection as Database.Database).pragma('busy_timeout', { simple: true })).toBe(1234);
       expect((connection as Database.Database).pragma('journal_mode', { simple: true })).toBe('wal');
-      expect((connection as Database.Database).pragma('cache_size', { simple: true })).toBe(-64 * 1024);
     }
     expect(inspect(filename, (db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
-  });
-
-  it('sizes the page cache as asked and refuses a size that is not a positive number', async () => {
-    const filename = newFile();
-    const db = new Database(filename);
-    try {
-      await open({ database: db, cacheSizeMiB: 8 }).migrate();
-      expect(db.pragma('cache_size', { simple: true })).toBe(-8 * 1024);
-      for (const cacheSizeMiB of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-        expect(() => open({ database: db, cacheSizeMiB })).toThrowError(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
-      }
-    } finally {
-      db.close();
-    }
   });
 
   it('sets synchronous=NORMAL when asked, on a database it is given', async () => {

@@ -32,12 +32,6 @@ export interface SqliteAdapterOptions extends SqlAdapterOptions {
    *   cut or OS crash can be lost (a crash of the process alone loses nothing).
    */
   readonly synchronous?: SqliteSynchronous;
-  /**
-   * Upper bound of each connection's page cache (the adapter opens two on a file), in MiB; 64
-   * when not given. SQLite's own default of 2 MiB roughly halves ingest throughput once the
-   * indexes outgrow it. The cache fills only as pages are read or written.
-   */
-  readonly cacheSizeMiB?: number;
   /** How long a write waits for another process's write lock before failing, in ms; 5 000 when not given. */
   readonly busyTimeoutMs?: number;
 }
@@ -72,16 +66,7 @@ export function sqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
       { code: 'invalid_union', path: ['filename'], message: 'give either a filename or an open database, not both or neither' },
     ]);
   }
-  if (options.cacheSizeMiB !== undefined && !(Number.isFinite(options.cacheSizeMiB) && options.cacheSizeMiB > 0)) {
-    throw new ValidationError('sqlite adapter options', [
-      { code: 'too_small', path: ['cacheSizeMiB'], message: 'must be a positive number of MiB' },
-    ]);
-  }
-  const settings = {
-    synchronous: options.synchronous ?? 'full',
-    busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
-    cacheSizeMiB: options.cacheSizeMiB ?? 64,
-  } as const;
+  const settings = { synchronous: options.synchronous ?? 'full', busyTimeoutMs: options.busyTimeoutMs ?? 5_000 } as const;
   const owned = options.database === undefined;
   let writer: SqliteDatabaseLike;
   try {

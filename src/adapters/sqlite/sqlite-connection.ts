@@ -39,8 +39,6 @@ const SYNCHRONOUS_LEVELS: Record<SqliteSynchronous, number> = { normal: 1, full:
 export interface ConnectionSettings {
   readonly synchronous: SqliteSynchronous;
   readonly busyTimeoutMs: number;
-  /** Upper bound of the connection's page cache, in MiB. */
-  readonly cacheSizeMiB: number;
   /** Switch the database to WAL (file databases). */
   readonly wal: boolean;
   /** Refuse writes on this connection (the read connection). */
@@ -65,11 +63,6 @@ export function configureConnection(db: SqliteDatabaseLike, settings: Connection
   expect('busy_timeout', db.pragma('busy_timeout', { simple: true }), Math.trunc(settings.busyTimeoutMs));
   db.pragma(`synchronous = ${settings.synchronous.toUpperCase()}`);
   expect('synchronous', db.pragma('synchronous', { simple: true }), SYNCHRONOUS_LEVELS[settings.synchronous]);
-  // A negative cache_size is in KiB. SQLite's default (2 MiB) makes every batch write re-read the
-  // index pages it touched in the previous one; the cache only grows as pages are used.
-  const cacheKiB = -Math.trunc(settings.cacheSizeMiB * 1024);
-  db.pragma(`cache_size = ${cacheKiB}`);
-  expect('cache_size', db.pragma('cache_size', { simple: true }), cacheKiB);
   // Deleted and overwritten content is zeroed, so erased personal data does not survive in free pages.
   db.pragma('secure_delete = ON');
   expect('secure_delete', db.pragma('secure_delete', { simple: true }), 1);
