@@ -4,6 +4,7 @@ import { createTouchlog, isTouchlogError, isUniqueViolation, type RecordWrite, t
 import { postgresAdapter, postgresSchemaSql, type PostgresAdapterOptions, type PostgresPoolLike } from 'touchlog/postgres';
 import { runAdapterConformance, sample } from 'touchlog/testing';
 import { adminQuery, dropSchemas, freshSchema, postgresUrl } from '../helpers/postgres.js';
+import { rawWrite as rawInteraction } from '../helpers/factories.js';
 
 const schemas: string[] = [];
 const roles: string[] = [];
@@ -64,33 +65,8 @@ function open(options: Partial<PostgresAdapterOptions> & { schema: string }): St
   return adapter;
 }
 
-function rawWrite(id: string, overrides: Partial<RecordWrite['row']> = {}): RecordWrite {
-  const at = '2026-01-01T00:00:00.000Z';
-  return {
-    row: {
-      collection: 'interactions',
-      id,
-      version: 1,
-      customerId: 'C1',
-      homeCustomerId: 'C1',
-      at,
-      dueAt: null,
-      kind: null,
-      channel: 'email',
-      purpose: null,
-      status: 'open',
-      sourceSystem: null,
-      sourceExternalId: null,
-      sourceHash: null,
-      createdAt: at,
-      updatedAt: at,
-      data: { id },
-      ...overrides,
-    },
-    links: [{ kind: 'invoice', ref: `INV-${id}` }],
-    timeline: [{ entryId: `${id}:interaction`, at, kind: 'interaction', channel: 'email', purpose: null, status: 'open' }],
-  };
-}
+/** An adapter-level interaction row, linked to invoice `INV-<id>`. */
+const rawWrite = (id: string, overrides: Partial<RecordWrite['row']> = {}): RecordWrite => rawInteraction(id, overrides, [{ kind: 'invoice', ref: `INV-${id}` }]);
 
 /** Words that would betray SQL or driver text in an error message. */
 const DRIVER_WORDS = /select |insert |update |delete |relation|does not exist|duplicate key|violates|syntax|touchlog_|\$1/i;

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTouchlog, isTouchlogError, isUniqueViolation, type RecordWrite, type StorageAdapter } from 'touchlog';
+import { createTouchlog, isTouchlogError, isUniqueViolation, type StorageAdapter } from 'touchlog';
 import { sqliteAdapter, sqliteSchemaSql, type SqliteDatabaseLike } from 'touchlog/sqlite';
 import { runAdapterConformance, sample } from 'touchlog/testing';
+import { rawWrite } from '../helpers/factories.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'touchlog-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,34 +51,6 @@ function inspect<T>(filename: string, fn: (db: Database.Database) => T): T {
 
 const tables = (filename: string) =>
   inspect(filename, (db) => (db.prepare(`select name from sqlite_master where type = 'table' order by name`).all() as Array<{ name: string }>).map((r) => r.name));
-
-function rawWrite(id: string, overrides: Partial<RecordWrite['row']> = {}): RecordWrite {
-  const at = '2026-01-01T00:00:00.000Z';
-  return {
-    row: {
-      collection: 'interactions',
-      id,
-      version: 1,
-      customerId: 'C1',
-      homeCustomerId: 'C1',
-      at,
-      dueAt: null,
-      kind: null,
-      channel: 'email',
-      purpose: null,
-      status: 'open',
-      sourceSystem: null,
-      sourceExternalId: null,
-      sourceHash: null,
-      createdAt: at,
-      updatedAt: at,
-      data: { id },
-      ...overrides,
-    },
-    links: [],
-    timeline: [{ entryId: `${id}:interaction`, at, kind: 'interaction', channel: 'email', purpose: null, status: 'open' }],
-  };
-}
 
 /** Words that would betray SQL or driver text in an error message. */
 const DRIVER_WORDS = /SQLITE_|sqlite_|select |insert |update |delete |no such|constraint|syntax|touchlog_/i;
@@ -291,7 +264,7 @@ describe('sqlite storage', () => {
     const adapter = open({ filename: newFile() });
     await adapter.migrate();
     const ids = Array.from({ length: 2_500 }, (_, i) => `R${String(i).padStart(5, '0')}`);
-    await adapter.transaction((tx) => tx.insertRecords('t', ids.map((id) => ({ ...rawWrite(id), links: [{ kind: 'invoice', ref: `INV-${id}` }] }))));
+    await adapter.transaction((tx) => tx.insertRecords('t', ids.map((id) => rawWrite(id, {}, [{ kind: 'invoice', ref: `INV-${id}` }]))));
     expect((await adapter.getRecords('t', 'interactions', ids)).length).toBe(ids.length);
     const page = await adapter.listTimeline('t', { customerId: 'C1', order: 'desc', limit: 1000 });
     expect(page.length).toBe(1000);

@@ -4,6 +4,7 @@ import type {
   FinancialRecordInput,
   FollowUpInput,
   InteractionInput,
+  RecordWrite,
 } from 'touchlog';
 
 export const CUSTOMER_ID = '01JQ0000000000000000000001';
@@ -81,5 +82,34 @@ export function followUpInput(overrides: Partial<FollowUpInput> = {}): FollowUpI
     dueAt: '2026-03-05T16:00:00Z',
     assignee: 'agent:maria',
     ...overrides,
+  };
+}
+
+/** An interaction row written straight through an adapter (no core), for adapter-level tests. */
+export function rawWrite(id: string, overrides: Partial<RecordWrite['row']> = {}, links: RecordWrite['links'] = []): RecordWrite {
+  const at = '2026-01-01T00:00:00.000Z';
+  return {
+    row: {
+      collection: 'interactions',
+      id,
+      version: 1,
+      customerId: 'C1',
+      homeCustomerId: 'C1',
+      at,
+      dueAt: null,
+      kind: null,
+      channel: 'email',
+      purpose: null,
+      status: 'open',
+      sourceSystem: null,
+      sourceExternalId: null,
+      sourceHash: null,
+      createdAt: at,
+      updatedAt: at,
+      data: { id },
+      ...overrides,
+    },
+    links,
+    timeline: [{ entryId: `${id}:interaction`, at, kind: 'interaction', channel: 'email', purpose: null, status: 'open' }],
   };
 }
