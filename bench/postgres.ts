@@ -22,10 +22,9 @@ import pg from 'pg';
 import { monotonicFactory } from 'ulid';
 import { createTouchlog } from 'touchlog';
 import { postgresAdapter, postgresSchemaSql } from 'touchlog/postgres';
-import { benchCustomer, benchSizes, CUSTOMERS, fillTimeline, ingestThroughput, pageLatencies, pageRows, rate, storedInteraction, type PageCosts } from './sqlite.js';
+import { benchCustomer, benchSizes, CUSTOMERS, fillTimeline, ingestThroughput, pageLatencies, pageRows, RAW_COLUMNS, RAW_TABLES, rate, rawRows, type PageCosts, type RawTable } from './sqlite.js';
 import { printTable } from './util.js';
 
-const START = Date.UTC(2020, 0, 1);
 
 /** A server to measure against, and how to stop it. */
 async function server(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -53,43 +52,8 @@ async function server(): Promise<{ url: string; stop(): Promise<void> }> {
   };
 }
 
-/** Raw pg: the same rows as multi-row INSERTs of 500 rows, one transaction per batch of `batch`. */
-async function rawIngest(url: string, records: number, batch: number): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(postgresSchemaSql({ schema: 'bench_raw' }));
-  await client.query('set search_path = bench_raw');
-  const newId = monotonicFactory(Math.random);
-  const customers = Array.from({ length: CUSTOMERS }, () => newId());
-  const columns = 18;
-  const started = performance.now();
-  for (let done = 0; done < records; done += batch) {
-    await client.query('begin');
-    for (let offset = done; offset < Math.min(records, done + batch); offset += 500) {
-      const values: unknown[] = [];
-      const tuples: string[] = [];
-      for (let i = offset; i < Math.min(records, done + batch, offset + 500); i++) {
-        const at = new Date(START + i * 60_000).toISOString();
-        const { row } = storedInteraction(newId(), customers[i % CUSTOMERS]!, i, at);
-        const base = values.length;
-        tuples.push(`(${Array.from({ length: columns }, (_, c) => `$${base + c + 1}`).join(', ')})`);
-        values.push('bench', row.id, row.collection, row.version, row.customerId, row.homeCustomerId, row.at, row.dueAt, row.kind, row.channel, row.purpose, row.status, row.sourceSystem, `CASE-${i}`, row.sourceHash, row.createdAt, row.updatedAt, JSON.stringify(row.data));
-      }
-      await client.query(
-        `insert into touchlog_records (tenant_id, id, collection, version, customer_id, home_customer_id, at, due_at, kind, channel, purpose, status,
-           source_system, source_external_id, source_hash, created_at, updated_at, data) values ${tuples.join(', ')}`,
-        values,
-      );
-    }
-    await client.query('commit');
-  }
-  const seconds = (performance.now() - started) / 1000;
-  await client.end();
-  return records / seconds;
-}
-
-/** One multi-row INSERT of `rows` (each an array of `columns.length` values). */
-async function insertRows(client: pg.Client, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
+/** One multi-row INSERT into `table` of `rows`, each with its values in {@link RAW_COLUMNS} order. */
+async function insertRows(client: pg.Client, table: RawTable, rows: readonly unknown[][]): Promise<void> {
   if (rows.length === 0) return;
   const values: unknown[] = [];
   const tuples = rows.map((row) => {
@@ -97,43 +61,30 @@ async function insertRows(client: pg.Client, table: string, columns: readonly st
     values.push(...row);
     return `(${row.map((_, c) => `$${base + c + 1}`).join(', ')})`;
   });
-  await client.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, values);
+  await client.query(`insert into ${table} (${RAW_COLUMNS[table].join(', ')}) values ${tuples.join(', ')}`, values);
 }
 
 /**
- * Raw pg writing the rows touchlog writes for each interaction: the record, its link, its
- * timeline entry and an audit row listing every field (no hashing, no sealing), as multi-row
- * INSERTs of 500 rows, one transaction per batch. Against this, the ratio isolates what
- * touchlog's own code costs from what its data model costs.
+ * Raw pg writing the rows of `tables` (from {@link rawRows}) for each interaction, as multi-row
+ * INSERTs of 500 interactions, one transaction per batch of `batch`, into a fresh `schema`.
  */
-async function rawIngestSameRows(url: string, records: number, batch: number): Promise<number> {
+async function rawIngest(url: string, schema: string, tables: readonly RawTable[], records: number, batch: number): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(postgresSchemaSql({ schema: 'bench_raw_rows' }));
-  await client.query('set search_path = bench_raw_rows');
+  await client.query(postgresSchemaSql({ schema }));
+  await client.query(`set search_path = ${schema}`);
   const newId = monotonicFactory(Math.random);
   const customers = Array.from({ length: CUSTOMERS }, () => newId());
   const started = performance.now();
   for (let done = 0; done < records; done += batch) {
     await client.query('begin');
     for (let offset = done; offset < Math.min(records, done + batch); offset += 500) {
-      const recordRows: unknown[][] = [];
-      const linkRows: unknown[][] = [];
-      const entryRows: unknown[][] = [];
-      const auditRows: unknown[][] = [];
+      const rows = Object.fromEntries(tables.map((table) => [table, [] as unknown[][]]));
       for (let i = offset; i < Math.min(records, done + batch, offset + 500); i++) {
-        const at = new Date(START + i * 60_000).toISOString();
-        const { row, links, timeline } = storedInteraction(newId(), customers[i % CUSTOMERS]!, i, at);
-        recordRows.push(['bench', row.id, row.collection, row.version, row.customerId, row.homeCustomerId, row.at, row.dueAt, row.kind, row.channel, row.purpose, row.status, row.sourceSystem, `CASE-${i}`, row.sourceHash, row.createdAt, row.updatedAt, JSON.stringify(row.data)]);
-        for (const link of links) linkRows.push(['bench', row.id, link.kind, link.ref, row.at, row.collection]);
-        for (const entry of timeline) entryRows.push(['bench', row.id, entry.entryId, row.customerId, row.homeCustomerId, entry.at, entry.kind, entry.channel, entry.purpose, entry.status, row.collection]);
-        const changes = Object.entries(row.data).map(([path, after]) => ({ path, after }));
-        auditRows.push(['bench', i + 1, row.id, JSON.stringify({ at: row.createdAt, actor: 'svc:bench', action: 'create', entity: { type: 'interaction', id: row.id }, changes })]);
+        const written = rawRows(newId(), customers[i % CUSTOMERS]!, i, tables);
+        for (const table of tables) rows[table]!.push(...written[table]!);
       }
-      await insertRows(client, 'touchlog_records', ['tenant_id', 'id', 'collection', 'version', 'customer_id', 'home_customer_id', 'at', 'due_at', 'kind', 'channel', 'purpose', 'status', 'source_system', 'source_external_id', 'source_hash', 'created_at', 'updated_at', 'data'], recordRows);
-      await insertRows(client, 'touchlog_links', ['tenant_id', 'record_id', 'kind', 'ref', 'at', 'collection'], linkRows);
-      await insertRows(client, 'touchlog_timeline', ['tenant_id', 'record_id', 'entry_id', 'customer_id', 'home_customer_id', 'at', 'kind', 'channel', 'purpose', 'status', 'collection'], entryRows);
-      await insertRows(client, 'touchlog_audit', ['tenant_id', 'seq', 'entity_id', 'entry'], auditRows);
+      for (const table of tables) await insertRows(client, table, rows[table]!);
     }
     await client.query('commit');
   }
@@ -158,9 +109,9 @@ async function main(): Promise<void> {
     console.log(`ingesting ${sizes.records} interactions through touchlog...`);
     const touchlogRate = await ingestThroughput(log, sizes.records, sizes.batch);
     console.log('inserting the same rows with raw pg multi-row INSERTs...');
-    const rawRate = await rawIngest(db.url, sizes.records, sizes.batch);
+    const rawRate = await rawIngest(db.url, 'bench_raw', ['touchlog_records'], sizes.records, sizes.batch);
     console.log('writing the same rows touchlog writes with raw pg...');
-    const sameRowsRate = await rawIngestSameRows(db.url, sizes.records, sizes.batch);
+    const sameRowsRate = await rawIngest(db.url, 'bench_raw_rows', RAW_TABLES, sizes.records, sizes.batch);
     printTable(`postgres ingest: ${sizes.records} interactions, batches of ${sizes.batch}`, [
       ['touchlog ingest (validation, ids, links, timeline, audit)', rate(touchlogRate)],
       ['raw pg: records-table multi-row INSERT only (500 rows per statement)', rate(rawRate)],

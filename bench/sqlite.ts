@@ -187,6 +187,45 @@ export async function ingestThroughput(log: Touchlog, records: number, batch: nu
   return records / seconds;
 }
 
+/** Column names of the tables the raw baselines write, in the order {@link rawRows} gives values. */
+export const RAW_COLUMNS = {
+  touchlog_records: ['tenant_id', 'id', 'collection', 'version', 'customer_id', 'home_customer_id', 'at', 'due_at', 'kind', 'channel', 'purpose', 'status', 'source_system', 'source_external_id', 'source_hash', 'created_at', 'updated_at', 'data'],
+  touchlog_links: ['tenant_id', 'record_id', 'kind', 'ref', 'at', 'collection'],
+  touchlog_timeline: ['tenant_id', 'record_id', 'entry_id', 'customer_id', 'home_customer_id', 'at', 'kind', 'channel', 'purpose', 'status', 'collection'],
+  touchlog_audit: ['tenant_id', 'seq', 'entity_id', 'entry'],
+} as const;
+
+export type RawTable = keyof typeof RAW_COLUMNS;
+
+/** The records-table values of interaction `i`, in {@link RAW_COLUMNS} order. */
+export function rawRecordValues(row: RecordWrite['row'], i: number): unknown[] {
+  return ['bench', row.id, row.collection, row.version, row.customerId, row.homeCustomerId, row.at, row.dueAt, row.kind, row.channel, row.purpose, row.status, row.sourceSystem, `CASE-${i}`, row.sourceHash, row.createdAt, row.updatedAt, JSON.stringify(row.data)];
+}
+export const RAW_TABLES = Object.keys(RAW_COLUMNS) as RawTable[];
+
+/**
+ * Column values of the rows touchlog writes for interaction `i` (stored as `id`), for `tables`
+ * only (a baseline does no work for tables it does not write): the record, its links, its
+ * timeline entries and an audit row listing every field (no hashing, no sealing). Both SQL
+ * benchmarks' raw baselines write these, so "the same rows" means the same in both.
+ */
+export function rawRows(id: string, customerId: string, i: number, tables: readonly RawTable[]): Partial<Record<RawTable, unknown[][]>> {
+  const at = new Date(START + i * 60_000).toISOString();
+  const { row, links, timeline } = storedInteraction(id, customerId, i, at);
+  const build: Record<RawTable, () => unknown[][]> = {
+    touchlog_records: () => [rawRecordValues(row, i)],
+    touchlog_links: () => links.map((link) => ['bench', row.id, link.kind, link.ref, row.at, row.collection]),
+    touchlog_timeline: () => timeline.map((entry) => ['bench', row.id, entry.entryId, row.customerId, row.homeCustomerId, entry.at, entry.kind, entry.channel, entry.purpose, entry.status, row.collection]),
+    touchlog_audit: () => {
+      const changes = Object.entries(row.data).map(([path, after]) => ({ path, after }));
+      return [['bench', i + 1, row.id, JSON.stringify({ at: row.createdAt, actor: 'svc:bench', action: 'create', entity: { type: 'interaction', id: row.id }, changes })]];
+    },
+  };
+  const out: Partial<Record<RawTable, unknown[][]>> = {};
+  for (const table of tables) out[table] = build[table]();
+  return out;
+}
+
 /** A raw database with touchlog's schema and the adapter's durability settings (WAL, synchronous FULL). */
 function rawDatabase(filename: string) {
   const db = new Database(filename);
@@ -196,21 +235,22 @@ function rawDatabase(filename: string) {
   return db;
 }
 
-const RECORD_COLUMNS = `tenant_id, id, collection, version, customer_id, home_customer_id, at, due_at, kind, channel, purpose, status,
-  source_system, source_external_id, source_hash, created_at, updated_at, data`;
+/** A prepared single-row INSERT into `table`, binding {@link RAW_COLUMNS} in order. */
+function rawInsert(db: Database.Database, table: RawTable) {
+  return db.prepare(`insert into ${table} (${RAW_COLUMNS[table].join(', ')}) values (${RAW_COLUMNS[table].map(() => '?').join(', ')})`);
+}
 
 /** Raw better-sqlite3: one prepared INSERT per row of the records table, all in one transaction (the issue's baseline). */
 function rawIngest(filename: string, records: number): number {
   const db = rawDatabase(filename);
   const newId = monotonicFactory(Math.random);
   const customers = Array.from({ length: CUSTOMERS }, () => newId());
-  const insert = db.prepare(`insert into touchlog_records (${RECORD_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = rawInsert(db, 'touchlog_records');
   const started = performance.now();
   db.transaction(() => {
     for (let i = 0; i < records; i++) {
-      const at = new Date(START + i * 60_000).toISOString();
-      const { row } = storedInteraction(newId(), customers[i % CUSTOMERS]!, i, at);
-      insert.run('bench', row.id, row.collection, row.version, row.customerId, row.homeCustomerId, row.at, row.dueAt, row.kind, row.channel, row.purpose, row.status, row.sourceSystem, `CASE-${i}`, row.sourceHash, row.createdAt, row.updatedAt, JSON.stringify(row.data));
+      const { row } = storedInteraction(newId(), customers[i % CUSTOMERS]!, i, new Date(START + i * 60_000).toISOString());
+      insert.run(rawRecordValues(row, i));
     }
   })();
   const seconds = (performance.now() - started) / 1000;
@@ -219,31 +259,19 @@ function rawIngest(filename: string, records: number): number {
 }
 
 /**
- * Raw better-sqlite3 writing the rows touchlog writes for each interaction: the record, its link,
- * its timeline entry and an audit row listing every field (no hashing, no sealing), committed
- * once per batch like `ingest`. Against this, the ratio isolates what touchlog's own code costs
- * from what its data model and per-batch durability cost.
+ * Raw better-sqlite3 writing {@link rawRows} for each interaction, committed once per batch like
+ * `ingest`. Against this, the ratio isolates what touchlog's own code costs from what its data
+ * model and per-batch durability cost.
  */
 function rawIngestSameRows(filename: string, records: number, batch: number): number {
   const db = rawDatabase(filename);
   const newId = monotonicFactory(Math.random);
   const customers = Array.from({ length: CUSTOMERS }, () => newId());
-  const insertRecord = db.prepare(`insert into touchlog_records (${RECORD_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertLink = db.prepare('insert into touchlog_links (tenant_id, record_id, kind, ref, at, collection) values (?, ?, ?, ?, ?, ?)');
-  const insertEntry = db.prepare(
-    `insert into touchlog_timeline (tenant_id, record_id, entry_id, customer_id, home_customer_id, at, kind, channel, purpose, status, collection)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertAudit = db.prepare('insert into touchlog_audit (tenant_id, seq, entity_id, entry) values (?, ?, ?, ?)');
+  const inserts = RAW_TABLES.map((table) => [table, rawInsert(db, table)] as const);
   const writeBatch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
-      const at = new Date(START + i * 60_000).toISOString();
-      const { row, links, timeline } = storedInteraction(newId(), customers[i % CUSTOMERS]!, i, at);
-      insertRecord.run('bench', row.id, row.collection, row.version, row.customerId, row.homeCustomerId, row.at, row.dueAt, row.kind, row.channel, row.purpose, row.status, row.sourceSystem, `CASE-${i}`, row.sourceHash, row.createdAt, row.updatedAt, JSON.stringify(row.data));
-      for (const link of links) insertLink.run('bench', row.id, link.kind, link.ref, row.at, row.collection);
-      for (const entry of timeline) insertEntry.run('bench', row.id, entry.entryId, row.customerId, row.homeCustomerId, entry.at, entry.kind, entry.channel, entry.purpose, entry.status, row.collection);
-      const changes = Object.entries(row.data).map(([path, after]) => ({ path, after }));
-      insertAudit.run('bench', i + 1, row.id, JSON.stringify({ at: row.createdAt, actor: 'svc:bench', action: 'create', entity: { type: 'interaction', id: row.id }, changes }));
+      const rows = rawRows(newId(), customers[i % CUSTOMERS]!, i, RAW_TABLES);
+      for (const [table, insert] of inserts) for (const values of rows[table]!) insert.run(values);
     }
   });
   const started = performance.now();
