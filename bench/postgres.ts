@@ -22,7 +22,8 @@ import pg from 'pg';
 import { monotonicFactory } from 'ulid';
 import { createTouchlog } from 'touchlog';
 import { postgresAdapter, postgresSchemaSql } from 'touchlog/postgres';
-import { benchCustomer, benchSizes, CUSTOMERS, fillTimeline, ingestThroughput, pageLatencies, pageRows, RAW_COLUMNS, RAW_TABLES, rate, rawRows, type PageCosts, type RawTable } from './sqlite.js';
+import { benchCustomer, CUSTOMERS } from './data.js';
+import { benchSizes, fillTimeline, ingestThroughput, pageLatencies, pageRows, RAW_COLUMNS, RAW_TABLES, rate, rawRows, type PageCosts, type RawTable } from './sqlite.js';
 import { printTable } from './util.js';
 
 

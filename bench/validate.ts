@@ -6,36 +6,11 @@
  */
 import { z } from 'zod';
 import { interactionValidator } from '../src/index.js';
+import { benchInteraction } from './data.js';
 import { argNumber, median, printTable } from './util.js';
 
 const records = argNumber('records', 100_000);
 const rounds = argNumber('rounds', 5);
-
-const purposes = ['billing_query', 'payment_reminder', 'dispute', 'inquiry', 'payment_promise'] as const;
-const channels = ['email', 'phone', 'chat', 'portal'] as const;
-
-function realisticInteraction(i: number) {
-  return {
-    customer: { type: 'external', system: 'erp', value: `C-${1000 + (i % 500)}` },
-    channel: channels[i % channels.length],
-    direction: i % 3 === 0 ? 'outbound' : 'inbound',
-    purpose: purposes[i % purposes.length],
-    subject: `Question about invoice INV-${10_000 + i}`,
-    summary: 'Customer asks why the freight line appears twice and whether a corrected invoice will follow.',
-    occurredAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
-    durationSeconds: 240,
-    participants: [
-      { role: 'customer', name: 'Jane Roe', address: `jane.${i % 500}@customer.example` },
-      { role: 'agent', name: 'Maria Agent', address: 'maria@seller.example' },
-    ],
-    source: { system: 'crm', externalId: `CASE-${i}`, version: 1 },
-    status: 'open',
-    links: [{ kind: 'invoice', ref: `INV-${10_000 + i}`, amount: { amountMinor: 1_850_000 + i, currency: 'USD' } }],
-    tags: ['billing', 'q1'],
-    priority: 'normal',
-    metadata: { crmQueue: 'ar-emea', sla: { hours: 24 } },
-  };
-}
 
 /** The same shape as plain zod would write it: no transforms, no refinements, no limits. */
 const flatSchema = z.object({
@@ -56,7 +31,7 @@ const flatSchema = z.object({
   metadata: z.record(z.string(), z.unknown()),
 });
 
-const inputs = Array.from({ length: records }, (_, i) => realisticInteraction(i));
+const inputs = Array.from({ length: records }, (_, i) => benchInteraction(i));
 
 function measure(parse: (input: unknown) => unknown): number {
   const started = performance.now();

@@ -1,0 +1,47 @@
+/**
+ * The realistic data the benchmarks share: customers known by their ERP number and ~1 KB
+ * interactions naming them, deterministic in their index.
+ */
+
+/** How many customers the interactions are spread over. */
+export const CUSTOMERS = 500;
+const PURPOSES = ['billing_query', 'payment_reminder', 'dispute', 'inquiry', 'payment_promise'] as const;
+const CHANNELS = ['email', 'phone', 'chat', 'portal'] as const;
+/** When interaction 0 happened; interaction `i` follows `i` minutes later. */
+export const START = Date.UTC(2020, 0, 1);
+
+/** A customer known by its ERP number. */
+export function benchCustomer(n: number) {
+  return {
+    displayName: `Customer ${n}`,
+    identifiers: [
+      { type: 'external' as const, system: 'erp', value: `C-${1000 + n}` },
+      { type: 'email' as const, value: `ap${n}@customer.example` },
+    ],
+    source: { system: 'erp', externalId: `C-${1000 + n}` },
+  };
+}
+
+/** A realistic interaction (about 1 KB stored), naming its customer by ERP number. */
+export function benchInteraction(i: number) {
+  return {
+    customer: { type: 'external', system: 'erp', value: `C-${1000 + (i % CUSTOMERS)}` },
+    channel: CHANNELS[i % CHANNELS.length],
+    direction: i % 3 === 0 ? 'outbound' : 'inbound',
+    purpose: PURPOSES[i % PURPOSES.length],
+    subject: `Question about invoice INV-${10_000 + i}`,
+    summary: 'Customer asks why the freight line appears twice and whether a corrected invoice will follow.',
+    occurredAt: new Date(START + i * 60_000).toISOString(),
+    durationSeconds: 240,
+    participants: [
+      { role: 'customer', name: 'Jane Roe', address: `jane.${i % CUSTOMERS}@customer.example` },
+      { role: 'agent', name: 'Maria Agent', address: 'maria@seller.example' },
+    ],
+    source: { system: 'crm', externalId: `CASE-${i}`, version: 1 },
+    status: 'open',
+    links: [{ kind: 'invoice', ref: `INV-${10_000 + i}`, amount: { amountMinor: 1_850_000 + i, currency: 'USD' } }],
+    tags: ['billing', 'q1'],
+    priority: 'normal',
+    metadata: { crmQueue: 'ar-emea', sla: { hours: 24 } },
+  };
+}
