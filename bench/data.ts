@@ -45,3 +45,27 @@ export function benchInteraction(i: number) {
     metadata: { crmQueue: 'ar-emea', sla: { hours: 24 } },
   };
 }
+
+/**
+ * The write-path workload of the ingest benchmarks: an interaction with a subject of about 40
+ * characters, a summary of about 400 and one invoice link, naming its customer by ERP number —
+ * what a CRM sync records for each call or case.
+ */
+export function writePathInteraction(i: number) {
+  return {
+    customer: { type: 'external' as const, system: 'erp', value: `C-${1000 + (i % CUSTOMERS)}` },
+    channel: CHANNELS[i % CHANNELS.length]!,
+    direction: i % 3 === 0 ? ('outbound' as const) : ('inbound' as const),
+    purpose: PURPOSES[i % PURPOSES.length]!,
+    subject: `Freight line charged twice on INV-${100_000 + i}`,
+    summary: SUMMARY,
+    occurredAt: new Date(START + i * 60_000).toISOString(),
+    source: { system: 'crm', externalId: `CASE-${i}` },
+    links: [{ kind: 'invoice' as const, ref: `INV-${100_000 + i}` }],
+  };
+}
+
+const SUMMARY =
+  'The customer says the freight line on the invoice appears twice and asks for a corrected invoice before the payment run; ' +
+  'they will pay the undisputed part on Friday. The agent checked the delivery notes: one shipment only, so the second freight ' +
+  'line is an error. Promised a credit note within two working days and a call back to confirm. Dunning letters are held until then.';

@@ -1,316 +1,302 @@
 /**
- * SQLite adapter: ingest throughput and timeline page latency, each against raw better-sqlite3
- * doing the same work in the same run.
+ * The SQLite write path and timeline reads, each as a ratio to raw better-sqlite3 doing the same
+ * job the way a user would write it by hand, measured in the same process:
  *
- *   npm run bench:sqlite [-- --records 100000 --batch 1000 --big 1000000 --small 1000 --pages 500]
+ *   npm run bench:sqlite [-- --records 50000 --batch 1000 --rounds 3 --big 1000000 --small 1000 --pages 300 --singles 300 --only ingest,record,pages]
  *
- * - ingest: `log.ingest` of realistic ~1 KB interactions (validation, ids, customer resolution,
- *   links, timeline entries and the audit chain included), against one prepared INSERT per row
- *   into the same records table inside one transaction.
- * - pages: 50-entry timeline pages at random positions of a customer with `--big` entries and
- *   one with `--small`, against the raw keyset query (same SQL shape, same file) plus JSON
- *   parsing of the documents. A page should cost the same for both customers.
+ * The raw baseline is one table holding what an interaction is (tenant, id, customer, channel,
+ * direction, purpose, subject, summary, instant, source key, links as JSON, version, timestamps)
+ * with a unique source key and a timeline index, written with one prepared INSERT per row.
  *
- * Ratios are printed; nothing here asserts a time.
+ * - ingest: `interactions.recordMany` in batches of `--batch` into a new file (validation, ids,
+ *   identity resolution, cross-source de-duplication, links, the audit trail: everything on),
+ *   against the raw INSERTs in one transaction, `synchronous=FULL`. Also: bytes on disk per
+ *   interaction, both files checkpointed.
+ * - record: one `interactions.record()` against one raw INSERT in its own transaction, same
+ *   durability; p50 latency.
+ * - pages: 50-entry timeline pages walked with the cursor from random positions, for a customer
+ *   with `--big` interactions and one with `--small`, against the raw keyset query plus parsing
+ *   of the links JSON.
+ *
+ * Rounds alternate raw and touchlog on fresh files; medians are reported. Nothing here asserts a time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { monotonicFactory } from 'ulid';
-import { createTouchlog, type IngestItem, type RecordWrite, type StorageAdapter, type Touchlog } from 'touchlog';
-import { sqliteAdapter, sqliteSchemaSql } from 'touchlog/sqlite';
-import { benchCustomer, benchInteraction, CUSTOMERS, START } from './data.js';
-import { argNumber, median, percentile, printTable } from './util.js';
+import { createTouchlog, type Touchlog } from 'touchlog';
+import { sqliteAdapter } from 'touchlog/sqlite';
+import { benchCustomer, CUSTOMERS, START, writePathInteraction } from './data.js';
+import { argList, argNumber, median, percentile, printTable } from './util.js';
 
 /** Sizes, from the command line. */
 export function benchSizes() {
   return {
-    records: argNumber('records', 100_000),
+    records: argNumber('records', 50_000),
     batch: argNumber('batch', 1_000),
+    rounds: argNumber('rounds', 3),
     big: argNumber('big', 1_000_000),
     small: argNumber('small', 1_000),
-    pages: argNumber('pages', 500),
+    pages: argNumber('pages', 300),
+    singles: argNumber('singles', 300),
   };
 }
 
-export function* ingestItems(count: number): Generator<IngestItem> {
-  for (let i = 0; i < count; i++) yield { model: 'interaction', data: benchInteraction(i) };
+/** The table a user would write for interactions by hand. */
+export const RAW_SCHEMA = `
+  create table interactions (
+    tenant_id text not null, id text not null, customer_id text not null,
+    channel text not null, direction text not null, purpose text not null,
+    subject text, summary text, occurred_at text not null,
+    source_system text, source_external_id text, links text not null,
+    version integer not null, created_at text not null, updated_at text not null,
+    primary key (tenant_id, id),
+    unique (tenant_id, source_system, source_external_id)
+  );
+  create index interactions_timeline on interactions (tenant_id, customer_id, occurred_at, id)`;
+
+export const RAW_COLUMNS = [
+  'tenant_id',
+  'id',
+  'customer_id',
+  'channel',
+  'direction',
+  'purpose',
+  'subject',
+  'summary',
+  'occurred_at',
+  'source_system',
+  'source_external_id',
+  'links',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** The raw row of interaction `i`, in {@link RAW_COLUMNS} order. */
+export function rawValues(id: string, customerId: string, i: number, now: string): unknown[] {
+  const item = writePathInteraction(i);
+  return ['bench', id, customerId, item.channel, item.direction, item.purpose, item.subject, item.summary, item.occurredAt, item.source.system, item.source.externalId, JSON.stringify(item.links), 1, now, now];
 }
 
-/** The row touchlog would store for interaction `i` (for the raw baseline and the bulk page setup). */
-export function storedInteraction(id: string, customerId: string, i: number, at: string): RecordWrite {
-  const { customer: _customer, ...input } = benchInteraction(i);
-  const data = { id, version: 1, createdAt: at, updatedAt: at, customerId, ...input, occurredAt: at };
-  return {
-    row: {
-      collection: 'interactions',
-      id,
-      version: 1,
-      customerId,
-      homeCustomerId: customerId,
-      at,
-      dueAt: null,
-      kind: null,
-      channel: input.channel ?? null,
-      purpose: input.purpose ?? null,
-      status: 'open',
-      sourceSystem: 'crm',
-      sourceExternalId: `${customerId}-${i}`,
-      sourceHash: null,
-      createdAt: at,
-      updatedAt: at,
-      data,
-    },
-    links: input.links.map(({ kind, ref }) => ({ kind, ref })),
-    timeline: [{ entryId: `${id}:interaction`, at, kind: 'interaction', channel: input.channel ?? null, purpose: input.purpose ?? null, status: 'open' }],
-  };
-}
+/** Raw ids as a user would make them: monotonic ULIDs (from a cheap random source, which flatters the baseline). */
+export const rawIds = () => monotonicFactory(Math.random);
 
-/** Gives `customerId` `count` timeline entries, written straight through the adapter in large transactions. */
-export async function fillTimeline(adapter: StorageAdapter, tenant: string, customerId: string, count: number): Promise<{ first: number; last: number }> {
-  const newId = monotonicFactory(Math.random); // ulid's default crypto source would dominate the setup time
-  const perTransaction = 5_000;
-  for (let done = 0; done < count; done += perTransaction) {
-    const writes: RecordWrite[] = [];
-    for (let i = done; i < Math.min(count, done + perTransaction); i++) {
-      const time = START + i * 60_000;
-      writes.push(storedInteraction(newId(time), customerId, i, new Date(time).toISOString()));
-    }
-    await adapter.transaction((tx) => tx.insertRecords(tenant, writes));
-  }
-  return { first: START, last: START + (count - 1) * 60_000 };
-}
-
-/** What one reader's pages cost: wall-clock latencies (ms) and this process's CPU time per page (µs). */
-export interface PageCosts {
-  readonly latencies: number[];
-  readonly cpuMicros: number;
-}
-
-/**
- * Reads `pages` timeline pages at random positions with each reader. The readers take turns on
- * the same positions, so that both see the same caches and the same machine load. CPU time per
- * page is reported too: on a busy machine it moves much less than wall-clock time.
- */
-export async function pageLatencies(
-  pages: number,
-  range: { first: number; last: number },
-  readers: Record<string, (from: string) => Promise<number> | number>,
-): Promise<Record<string, PageCosts>> {
-  const latencies: Record<string, number[]> = Object.fromEntries(Object.keys(readers).map((name) => [name, []]));
-  const cpu: Record<string, number> = Object.fromEntries(Object.keys(readers).map((name) => [name, 0]));
-  const warmUp = 50; // the first pages warm caches and the JIT
-  for (let i = 0; i < pages + warmUp; i++) {
-    const from = new Date(range.first + Math.floor(Math.random() * (range.last - range.first))).toISOString();
-    const order = i % 2 === 0 ? Object.entries(readers) : Object.entries(readers).reverse();
-    for (const [name, read] of order) {
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      const entries = await read(from);
-      const elapsed = performance.now() - started;
-      const cpuUsed = process.cpuUsage(cpuBefore);
-      if (entries === 0) throw new Error('a page came back empty');
-      if (i >= warmUp) {
-        latencies[name]!.push(elapsed);
-        cpu[name]! += cpuUsed.user + cpuUsed.system;
-      }
-    }
-  }
-  return Object.fromEntries(Object.keys(readers).map((name) => [name, { latencies: latencies[name]!, cpuMicros: cpu[name]! / pages }]));
-}
-
-export const ms = (value: number) => `${value.toFixed(3)} ms`;
-
-/** The page table: latency per reader and customer, and the ratios the targets are about. */
-export function pageRows(results: Record<string, PageCosts>): Array<[string, string]> {
-  const rows: Array<[string, string]> = [];
-  for (const [name, costs] of Object.entries(results)) {
-    rows.push([`${name}: median / p99 (CPU here per page)`, `${ms(median(costs.latencies))} / ${ms(percentile(costs.latencies, 99))} (${Math.round(costs.cpuMicros)} µs)`]);
-  }
-  const ratio = (a: string, b: string) => (median(results[a]!.latencies) / median(results[b]!.latencies)).toFixed(2);
-  const cpuRatio = (a: string, b: string) => (results[a]!.cpuMicros / results[b]!.cpuMicros).toFixed(2);
-  rows.push(['touchlog / raw, big (target <= 2): latency, CPU', `${ratio('touchlog big', 'raw big')}, ${cpuRatio('touchlog big', 'raw big')}`]);
-  rows.push(['touchlog / raw, small: latency, CPU', `${ratio('touchlog small', 'raw small')}, ${cpuRatio('touchlog small', 'raw small')}`]);
-  rows.push(['big / small, touchlog (flat = about 1): latency, CPU', `${ratio('touchlog big', 'touchlog small')}, ${cpuRatio('touchlog big', 'touchlog small')}`]);
-  rows.push(['big / small, raw: latency, CPU', `${ratio('raw big', 'raw small')}, ${cpuRatio('raw big', 'raw small')}`]);
-  return rows;
-}
 export const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')} records/s`;
+export const ms = (value: number) => `${value.toFixed(3)} ms`;
+const bytes = (value: number) => `${Math.round(value).toLocaleString('en-US')} B`;
 
-export async function ingestThroughput(log: Touchlog, records: number, batch: number): Promise<number> {
-  const started = performance.now();
-  const report = await log.ingest(ingestItems(records), { batchSize: batch });
-  const seconds = (performance.now() - started) / 1000;
-  if (report.created !== records) throw new Error(`ingest created ${report.created} of ${records} (${report.rejections[0]?.message ?? 'no rejection'})`);
-  return records / seconds;
-}
-
-/** Column names of the tables the raw baselines write, in the order {@link rawRows} gives values. */
-export const RAW_COLUMNS = {
-  touchlog_records: ['tenant_id', 'id', 'collection', 'version', 'customer_id', 'home_customer_id', 'at', 'due_at', 'kind', 'channel', 'purpose', 'status', 'source_system', 'source_external_id', 'source_hash', 'created_at', 'updated_at', 'data'],
-  touchlog_links: ['tenant_id', 'record_id', 'kind', 'ref', 'at', 'collection'],
-  touchlog_timeline: ['tenant_id', 'record_id', 'entry_id', 'customer_id', 'home_customer_id', 'at', 'kind', 'channel', 'purpose', 'status', 'collection'],
-  touchlog_audit: ['tenant_id', 'seq', 'entity_id', 'entry'],
-} as const;
-
-export type RawTable = keyof typeof RAW_COLUMNS;
-
-/** The records-table values of interaction `i`, in {@link RAW_COLUMNS} order. */
-export function rawRecordValues(row: RecordWrite['row'], i: number): unknown[] {
-  return ['bench', row.id, row.collection, row.version, row.customerId, row.homeCustomerId, row.at, row.dueAt, row.kind, row.channel, row.purpose, row.status, row.sourceSystem, `CASE-${i}`, row.sourceHash, row.createdAt, row.updatedAt, JSON.stringify(row.data)];
-}
-export const RAW_TABLES = Object.keys(RAW_COLUMNS) as RawTable[];
-
-/**
- * Column values of the rows touchlog writes for interaction `i` (stored as `id`), for `tables`
- * only (a baseline does no work for tables it does not write): the record, its links, its
- * timeline entries and an audit row listing every field (no hashing, no sealing). Both SQL
- * benchmarks' raw baselines write these, so "the same rows" means the same in both.
- */
-export function rawRows(id: string, customerId: string, i: number, tables: readonly RawTable[]): Partial<Record<RawTable, unknown[][]>> {
-  const at = new Date(START + i * 60_000).toISOString();
-  const { row, links, timeline } = storedInteraction(id, customerId, i, at);
-  const build: Record<RawTable, () => unknown[][]> = {
-    touchlog_records: () => [rawRecordValues(row, i)],
-    touchlog_links: () => links.map((link) => ['bench', row.id, link.kind, link.ref, row.at, row.collection]),
-    touchlog_timeline: () => timeline.map((entry) => ['bench', row.id, entry.entryId, row.customerId, row.homeCustomerId, entry.at, entry.kind, entry.channel, entry.purpose, entry.status, row.collection]),
-    touchlog_audit: () => {
-      const changes = Object.entries(row.data).map(([path, after]) => ({ path, after }));
-      return [['bench', i + 1, row.id, JSON.stringify({ at: row.createdAt, actor: 'svc:bench', action: 'create', entity: { type: 'interaction', id: row.id }, changes })]];
-    },
-  };
-  const out: Partial<Record<RawTable, unknown[][]>> = {};
-  for (const table of tables) out[table] = build[table]();
-  return out;
-}
-
-/** A raw database with touchlog's schema and the adapter's durability settings (WAL, synchronous FULL). */
-function rawDatabase(filename: string) {
+/** A raw connection with the adapter's durability (WAL, synchronous FULL); creates the table unless told it exists. */
+function openRaw(filename: string, create = true) {
   const db = new Database(filename);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.exec(sqliteSchemaSql());
-  return db;
+  if (create) db.exec(RAW_SCHEMA);
+  const insert = db.prepare(`insert into interactions (${RAW_COLUMNS.join(', ')}) values (${RAW_COLUMNS.map(() => '?').join(', ')})`);
+  return { db, insert };
 }
 
-/** A prepared single-row INSERT into `table`, binding {@link RAW_COLUMNS} in order. */
-function rawInsert(db: Database.Database, table: RawTable) {
-  return db.prepare(`insert into ${table} (${RAW_COLUMNS[table].join(', ')}) values (${RAW_COLUMNS[table].map(() => '?').join(', ')})`);
+/** The size of a database file with everything checkpointed into it. */
+function fileSize(filename: string): number {
+  const db = new Database(filename);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return statSync(filename).size;
 }
 
-/** Raw better-sqlite3: one prepared INSERT per row of the records table, all in one transaction (the issue's baseline). */
-function rawIngest(filename: string, records: number): number {
-  const db = rawDatabase(filename);
-  const newId = monotonicFactory(Math.random);
+/** Raw better-sqlite3: the issue's baseline, every row in one transaction. Returns records/s and bytes per row. */
+function rawIngest(dir: string, round: number, records: number): { rate: number; bytes: number } {
+  const filename = join(dir, `raw-${round}.db`);
+  openRaw(filename).db.close();
+  const empty = fileSize(filename);
+  const { db, insert } = openRaw(filename, false);
+  const newId = rawIds();
   const customers = Array.from({ length: CUSTOMERS }, () => newId());
-  const insert = rawInsert(db, 'touchlog_records');
+  const now = new Date().toISOString();
   const started = performance.now();
   db.transaction(() => {
-    for (let i = 0; i < records; i++) {
-      const { row } = storedInteraction(newId(), customers[i % CUSTOMERS]!, i, new Date(START + i * 60_000).toISOString());
-      insert.run(rawRecordValues(row, i));
-    }
+    for (let i = 0; i < records; i++) insert.run(rawValues(newId(), customers[i % CUSTOMERS]!, i, now));
   })();
   const seconds = (performance.now() - started) / 1000;
   db.close();
-  return records / seconds;
+  return { rate: records / seconds, bytes: (fileSize(filename) - empty) / records };
 }
 
-/**
- * Raw better-sqlite3 writing {@link rawRows} for each interaction, committed once per batch like
- * `ingest`. Against this, the ratio isolates what touchlog's own code costs from what its data
- * model and per-batch durability cost.
- */
-function rawIngestSameRows(filename: string, records: number, batch: number): number {
-  const db = rawDatabase(filename);
-  const newId = monotonicFactory(Math.random);
-  const customers = Array.from({ length: CUSTOMERS }, () => newId());
-  const inserts = RAW_TABLES.map((table) => [table, rawInsert(db, table)] as const);
-  const writeBatch = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const rows = rawRows(newId(), customers[i % CUSTOMERS]!, i, RAW_TABLES);
-      for (const [table, insert] of inserts) for (const values of rows[table]!) insert.run(values);
-    }
-  });
+/** A touchlog instance on a new SQLite file, with the bench's customers. */
+async function touchlogOn(filename: string): Promise<Touchlog> {
+  const adapter = sqliteAdapter({ filename });
+  await adapter.migrate();
+  const log = createTouchlog({ adapter, tenant: 'bench', actor: 'svc:bench' });
+  await log.customers.recordMany(Array.from({ length: CUSTOMERS }, (_, n) => benchCustomer(n)));
+  return log;
+}
+
+async function recordInBatches(log: Touchlog, first: number, count: number, batch: number, item: (i: number) => unknown = writePathInteraction): Promise<void> {
+  for (let from = first; from < first + count; from += batch) {
+    const size = Math.min(batch, first + count - from);
+    const results = await log.interactions.recordMany(Array.from({ length: size }, (_, k) => item(from + k)));
+    if (results.length !== size || results.some((r) => r.outcome !== 'created')) throw new Error('the bench expected every item to be created');
+  }
+}
+
+/** touchlog: `recordMany` in batches. Returns records/s and bytes per interaction. */
+async function touchlogIngest(dir: string, round: number, records: number, batch: number): Promise<{ rate: number; bytes: number }> {
+  const filename = join(dir, `touchlog-${round}.db`);
+  const log = await touchlogOn(filename);
+  await log.adapter.close();
+  const empty = fileSize(filename);
+  const reopened = createTouchlog({ adapter: sqliteAdapter({ filename }), tenant: 'bench', actor: 'svc:bench' });
   const started = performance.now();
-  for (let from = 0; from < records; from += batch) writeBatch(from, Math.min(records, from + batch));
+  await recordInBatches(reopened, 0, records, batch);
   const seconds = (performance.now() - started) / 1000;
-  db.close();
-  return records / seconds;
+  await reopened.adapter.close();
+  return { rate: records / seconds, bytes: (fileSize(filename) - empty) / records };
 }
 
-/** The raw keyset page: the same query shape as the adapter's, prepared once, documents parsed. */
-function rawPageReader(filename: string, tenant: string) {
-  const db = new Database(filename, { readonly: true });
-  const page = db.prepare(
-    `select r.*, t.entry_id, t.at as entry_at, t.kind as entry_kind from touchlog_timeline t
-       join touchlog_records r on r.tenant_id = t.tenant_id and r.id = t.record_id
-      where t.tenant_id = ? and t.customer_id = ? and t.at >= ? order by t.at, t.entry_id limit 51`,
-  );
-  return {
-    read(customerId: string, from: string): number {
-      const rows = page.all(tenant, customerId, from) as Array<{ data: string }>;
-      for (const row of rows) row.data = JSON.parse(row.data);
-      return rows.length;
-    },
-    close: () => db.close(),
-  };
+/** One record at a time: touchlog's `record()` and a raw INSERT in its own `BEGIN IMMEDIATE` transaction, interleaved. */
+async function singleWrites(dir: string, count: number): Promise<{ touchlog: number[]; raw: number[] }> {
+  const log = await touchlogOn(join(dir, 'single-touchlog.db'));
+  const { db, insert } = openRaw(join(dir, 'single-raw.db'));
+  const one = db.transaction((values: unknown[]) => insert.run(values)).immediate;
+  const newId = rawIds();
+  const customers = Array.from({ length: CUSTOMERS }, () => newId());
+  const now = new Date().toISOString();
+  const touchlog: number[] = [];
+  const raw: number[] = [];
+  const warmUp = 30;
+  for (let i = 0; i < count + warmUp; i++) {
+    let started = performance.now();
+    one(rawValues(newId(), customers[i % CUSTOMERS]!, i, now));
+    const rawTime = performance.now() - started;
+    started = performance.now();
+    await log.interactions.record(writePathInteraction(i));
+    const touchlogTime = performance.now() - started;
+    if (i >= warmUp) {
+      raw.push(rawTime);
+      touchlog.push(touchlogTime);
+    }
+  }
+  db.close();
+  await log.adapter.close();
+  return { touchlog, raw };
+}
+
+/** Latencies of timeline pages walked with the cursor: `walks` random starts, `length` pages from each. */
+export async function walkPages(walks: number, length: number, range: { first: number; last: number }, readers: Record<string, (from: string, pages: number, onPage: (ms: number) => void) => Promise<void>>) {
+  const latencies: Record<string, number[]> = Object.fromEntries(Object.keys(readers).map((name) => [name, []]));
+  const warmUp = 10;
+  for (let walk = 0; walk < walks + warmUp; walk++) {
+    const from = new Date(range.first + Math.floor(Math.random() * (range.last - range.first) * 0.95)).toISOString();
+    const order = walk % 2 === 0 ? Object.entries(readers) : Object.entries(readers).reverse();
+    for (const [name, read] of order) await read(from, length, (ms) => walk >= warmUp && latencies[name]!.push(ms));
+  }
+  return latencies;
+}
+
+async function pages(dir: string, sizes: ReturnType<typeof benchSizes>): Promise<Array<[string, string]>> {
+  const filename = join(dir, 'pages-touchlog.db');
+  const log = await touchlogOn(filename);
+  const raw = openRaw(join(dir, 'pages-raw.db'));
+  const newId = rawIds();
+  const now = new Date().toISOString();
+  const rows: Array<[string, string]> = [];
+  const results: Record<string, number> = {};
+  for (const [label, count] of [
+    ['small', sizes.small],
+    ['big', sizes.big],
+  ] as const) {
+    const { record: customer } = await log.customers.record({ displayName: `${label} customer`, identifiers: [{ type: 'external', system: 'erp', value: `P-${label}` }] });
+    const rawCustomer = newId();
+    console.log(`  writing ${count.toLocaleString('en-US')} interactions for the ${label} customer (touchlog, then raw)...`);
+    const item = (i: number) => ({ ...writePathInteraction(i), customer: { id: customer.id }, source: { system: 'crm', externalId: `${label}-${i}` } });
+    await recordInBatches(log, 0, count, 5_000, item);
+    raw.db.transaction(() => {
+      for (let i = 0; i < count; i++) {
+        const values = rawValues(newId(), rawCustomer, i, now);
+        values[10] = `${label}-${i}`;
+        raw.insert.run(values);
+      }
+    })();
+    const page = raw.db.prepare(
+      `select * from interactions where tenant_id = ? and customer_id = ? and (occurred_at, id) > (?, ?) order by occurred_at, id limit 50`,
+    );
+    const latencies = await walkPages(sizes.pages / 5, 5, { first: START, last: START + (count - 1) * 60_000 }, {
+      touchlog: async (from, n, onPage) => {
+        let cursor: string | undefined;
+        for (let p = 0; p < n; p++) {
+          const started = performance.now();
+          const result = await log.timeline(customer.id, cursor ? { limit: 50, cursor } : { from, limit: 50 });
+          onPage(performance.now() - started);
+          if (result.items.length !== 50 || !result.nextCursor) throw new Error('a page came back short');
+          cursor = result.nextCursor;
+        }
+      },
+      raw: async (from, n, onPage) => {
+        let after = [from, ''];
+        for (let p = 0; p < n; p++) {
+          const started = performance.now();
+          const found = page.all('bench', rawCustomer, after[0], after[1]) as Array<{ links: string; occurred_at: string; id: string }>;
+          for (const row of found) (row as { links: unknown }).links = JSON.parse(row.links);
+          onPage(performance.now() - started);
+          if (found.length !== 50) throw new Error('a raw page came back short');
+          after = [found[49]!.occurred_at, found[49]!.id];
+        }
+      },
+    });
+    for (const [name, values] of Object.entries(latencies)) {
+      results[`${name} ${label}`] = median(values);
+      rows.push([`${name}, ${label} (${count.toLocaleString('en-US')} entries): median / p99`, `${ms(median(values))} / ${ms(percentile(values, 99))}`]);
+    }
+  }
+  raw.db.close();
+  await log.adapter.close();
+  rows.push(['touchlog / raw, small (bar <= 1.5, goal 1.2)', (results['touchlog small']! / results['raw small']!).toFixed(2)]);
+  rows.push(['touchlog / raw, big (bar <= 1.5, goal 1.2)', (results['touchlog big']! / results['raw big']!).toFixed(2)]);
+  rows.push(['touchlog big / small (flat = 1)', (results['touchlog big']! / results['touchlog small']!).toFixed(2)]);
+  return rows;
 }
 
 async function main(): Promise<void> {
   const sizes = benchSizes();
+  const only = argList('only', ['ingest', 'record', 'pages']);
   const dir = mkdtempSync(join(tmpdir(), 'touchlog-bench-sqlite-'));
   try {
-    // ---- ingest
-    const filename = join(dir, 'touchlog.db');
-    const adapter = sqliteAdapter({ filename });
-    await adapter.migrate();
-    const log = createTouchlog({ adapter, tenant: 'bench', actor: 'svc:bench' });
-    await log.customers.recordMany(Array.from({ length: CUSTOMERS }, (_, n) => benchCustomer(n)));
-    console.log(`ingesting ${sizes.records} interactions through touchlog...`);
-    const touchlogRate = await ingestThroughput(log, sizes.records, sizes.batch);
-    console.log('inserting the same rows with raw better-sqlite3...');
-    const rawRate = rawIngest(join(dir, 'raw.db'), sizes.records);
-    console.log('writing the same rows touchlog writes with raw better-sqlite3, batch by batch...');
-    const sameRowsRate = rawIngestSameRows(join(dir, 'raw-same-rows.db'), sizes.records, sizes.batch);
-    printTable(`sqlite ingest: ${sizes.records} interactions, batches of ${sizes.batch}, synchronous=FULL`, [
-      ['touchlog ingest (validation, ids, links, timeline, audit)', rate(touchlogRate)],
-      ['raw better-sqlite3: records-table INSERT only, one transaction', rate(rawRate)],
-      ['raw better-sqlite3: record + link + timeline + audit rows, commit per batch', rate(sameRowsRate)],
-      ['ratio touchlog / raw records-only (target >= 0.40)', `${(touchlogRate / rawRate).toFixed(2)}`],
-      ['ratio touchlog / raw same rows', `${(touchlogRate / sameRowsRate).toFixed(2)}`],
-    ]);
-
-    // ---- timeline pages
-    const { record: big } = await log.customers.record({ displayName: 'Big customer' });
-    const { record: small } = await log.customers.record({ displayName: 'Small customer' });
-    console.log(`\nwriting ${sizes.big} timeline entries for one customer and ${sizes.small} for another...`);
-    const setupStarted = performance.now();
-    const bigRange = await fillTimeline(adapter, 'bench', big.id, sizes.big);
-    const smallRange = await fillTimeline(adapter, 'bench', small.id, sizes.small);
-    const setupSeconds = (performance.now() - setupStarted) / 1000;
-    console.log(`  (${setupSeconds.toFixed(1)} s: ${rate((sizes.big + sizes.small) / setupSeconds)} through the adapter alone, with links and timeline entries)`);
-
-    const raw = rawPageReader(filename, 'bench');
-    const rows: Array<[string, string]> = [];
-    const results: Record<string, PageCosts> = {};
-    for (const [label, customer, range] of [
-      ['big', big.id, bigRange],
-      ['small', small.id, smallRange],
-    ] as const) {
-      const measured = await pageLatencies(sizes.pages, range, {
-        touchlog: async (from) => (await log.timeline(customer, { from, limit: 50 })).items.length,
-        raw: (from) => raw.read(customer, from),
-      });
-      results[`touchlog ${label}`] = measured['touchlog']!;
-      results[`raw ${label}`] = measured['raw']!;
+    if (only.includes('ingest')) {
+      const raw: Array<{ rate: number; bytes: number }> = [];
+      const touchlog: Array<{ rate: number; bytes: number }> = [];
+      for (let round = 0; round < sizes.rounds; round++) {
+        console.log(`ingest round ${round + 1} of ${sizes.rounds}: raw, then touchlog (${sizes.records.toLocaleString('en-US')} interactions)...`);
+        raw.push(rawIngest(dir, round, sizes.records));
+        touchlog.push(await touchlogIngest(dir, round, sizes.records, sizes.batch));
+      }
+      const rawRate = median(raw.map((r) => r.rate));
+      const touchlogRate = median(touchlog.map((r) => r.rate));
+      const rawBytes = median(raw.map((r) => r.bytes));
+      const touchlogBytes = median(touchlog.map((r) => r.bytes));
+      printTable(`sqlite ingest: ${sizes.records.toLocaleString('en-US')} interactions, median of ${sizes.rounds} rounds, synchronous=FULL`, [
+        [`touchlog interactions.recordMany, batches of ${sizes.batch} (everything on)`, rate(touchlogRate)],
+        ['raw better-sqlite3, one table, one transaction', rate(rawRate)],
+        ['ratio touchlog / raw (bar >= 0.3, goal 0.5)', (touchlogRate / rawRate).toFixed(2)],
+        ['rounds, touchlog / raw', touchlog.map((t, i) => (t.rate / raw[i]!.rate).toFixed(2)).join(', ')],
+        ['bytes on disk per interaction: touchlog / raw', `${bytes(touchlogBytes)} / ${bytes(rawBytes)}`],
+        ['ratio of bytes (bar <= 3, goal 2)', (touchlogBytes / rawBytes).toFixed(2)],
+      ]);
     }
-    raw.close();
-    rows.push(...pageRows(results));
-    printTable(`sqlite timeline pages of 50: ${sizes.big} vs ${sizes.small} entries, ${sizes.pages} pages each at random positions`, rows);
-    await adapter.close();
+    if (only.includes('record')) {
+      console.log(`\none record at a time, ${sizes.singles} each, interleaved...`);
+      const { touchlog, raw } = await singleWrites(dir, sizes.singles);
+      printTable('sqlite single writes: one interaction per transaction, synchronous=FULL', [
+        ['touchlog interactions.record(): p50 / p99', `${ms(median(touchlog))} / ${ms(percentile(touchlog, 99))}`],
+        ['raw INSERT in BEGIN IMMEDIATE ... COMMIT: p50 / p99', `${ms(median(raw))} / ${ms(percentile(raw, 99))}`],
+        ['ratio of p50 (bar <= 3, goal 2)', (median(touchlog) / median(raw)).toFixed(2)],
+      ]);
+    }
+    if (only.includes('pages')) {
+      console.log('\ntimeline pages...');
+      printTable(`sqlite timeline pages of 50 walked with the cursor, ${sizes.pages} pages per customer`, await pages(dir, sizes));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

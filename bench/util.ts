@@ -24,3 +24,10 @@ export function printTable(title: string, rows: ReadonlyArray<readonly [string, 
   console.log(`\n${title}`);
   for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`);
 }
+
+/** A comma-separated list argument (`--only ingest,pages`). */
+export function argList(name: string, fallback: readonly string[]): readonly string[] {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  return (process.argv[index + 1] ?? '').split(',').filter(Boolean);
+}

@@ -45,6 +45,7 @@ console.log(`search of the database files for the erased name: ${found.length ==
 const verification = await log.audit.verify({ against: head! });
 console.log(`audit chain: ${verification.ok ? `valid, ${verification.entries} entries` : `BROKEN: ${verification.problem?.message}`}`);
 const history = await log.audit.history(person.id);
-console.log(`the customer's audit history: ${history.items.map((e) => e.action).join(' → ')}; first name recorded: ${JSON.stringify(history.items[0]!.changes.find((c) => c.path === 'displayName')?.after)}`);
+const erasure = history.items.find((e) => e.action === 'erase')!;
+console.log(`the customer's audit history: ${history.items.map((e) => e.action).join(' → ')}; name before the erasure: ${JSON.stringify(erasure.changes.find((c) => c.path === 'displayName')?.before)}`);
 await adapter.close();
 if (process.argv[2] === undefined) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });

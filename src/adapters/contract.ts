@@ -4,7 +4,10 @@
  *
  * Adapters store and fetch; they never validate, assign ids or versions, compute, or audit. The
  * core hands them rows whose indexed columns (`customerId`, `at`, `kind`, `status`...) are already
- * computed, and asks for rows back through a handful of filtered, keyset-paginated queries.
+ * computed and whose documents are already encoded as JSON text, and asks for rows back through a
+ * handful of filtered, keyset-paginated queries. Documents come back byte for byte as written:
+ * the audit trail commits to those bytes, so an adapter that re-encodes them (a `jsonb` column,
+ * say) makes every record look changed to `audit.verify()`.
  *
  * Every method takes the tenant explicitly and must confine itself to that tenant's rows: the core
  * binds one tenant per instance, and the adapter is where that promise is kept.
@@ -20,13 +23,10 @@ export type Collection = 'customers' | 'interactions' | 'communications' | 'fina
 
 export const COLLECTIONS: readonly Collection[] = ['customers', 'interactions', 'communications', 'financial', 'followUps'];
 
-/** A JSON object as stored in a document column. */
-export type JsonDocument = Record<string, unknown>;
-
 /**
  * One record as an adapter stores it: indexed columns computed by the core, and the whole record
- * as a JSON document. Instants are UTC ISO strings with milliseconds (`2026-03-01T09:30:00.000Z`);
- * they sort correctly as strings, so adapters compare and order them as text.
+ * as JSON text. Instants are UTC ISO strings with milliseconds (`2026-03-01T09:30:00.000Z`); they
+ * sort correctly as strings, so adapters compare and order them as text.
  */
 export interface RecordRow {
   readonly collection: Collection;
@@ -54,7 +54,14 @@ export interface RecordRow {
   readonly sourceHash: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
-  readonly data: JsonDocument;
+  /**
+   * Random text mixed into the digest the audit trail keeps of this version of the record, so that
+   * the digest of an erased version cannot confirm a guess of its content. `null` for rows written
+   * before records were bound to the audit trail.
+   */
+  readonly salt: string | null;
+  /** The whole record as JSON text, exactly as the core encoded it. Store and return it byte for byte. */
+  readonly document: string;
 }
 
 /** A link from a record to a financial document, indexed for reverse lookups. */
@@ -69,11 +76,15 @@ export interface LinkRow {
 
 /**
  * One entry of a customer's timeline. A record yields one or more entries (an invoice is issued,
- * then falls due); entries are derived by the core and stored so that a timeline page is one
+ * then falls due); entries are derived by the core and stored so that a timeline page is an
  * index range read.
+ *
+ * A timeline is ordered by `(at, entryId)`. Record ids are ULIDs (26 characters), so that order is
+ * also `(at, recordId, kind)`: SQL adapters keep each record's first entry on the record's own row
+ * and order by those three columns.
  */
 export interface TimelineRow {
-  /** `recordId:event`; breaks ties between entries at the same instant. */
+  /** `recordId:kind`; breaks ties between entries at the same instant. */
   readonly entryId: string;
   readonly customerId: string;
   readonly homeCustomerId: string;
@@ -86,10 +97,19 @@ export interface TimelineRow {
   readonly collection: Collection;
 }
 
-/** Which records a customer merge moves: those a customer has now, or those recorded for some customers. */
-export type ReassignSelection = { readonly fromCustomerId: string } | { readonly homeCustomerIds: readonly string[] };
+/**
+ * Which records a customer merge moves: those a customer has now, or only those of them that were
+ * recorded for some customers (`homeCustomerIds`, when an unmerge takes a customer's records back).
+ */
+export interface ReassignSelection {
+  readonly fromCustomerId: string;
+  readonly homeCustomerIds?: readonly string[];
+}
 
-/** A record with everything derived from it, written together. */
+/**
+ * A record with everything derived from it, written together. The first timeline entry, when the
+ * record has any, is the record's own: at the row's `at`, with its channel, purpose and status.
+ */
 export interface RecordWrite {
   readonly row: RecordRow;
   readonly links: readonly Omit<LinkRow, 'recordId' | 'collection' | 'at'>[];
@@ -107,11 +127,11 @@ export interface IdentifierRow {
   readonly customerId: string;
 }
 
-/** One stored audit entry. `entry` is the whole entry as JSON; `seq` and `entityId` are indexed. */
+/** One stored audit entry. `entry` is the whole entry as JSON text (stored as given); `seq` and `entityId` are indexed. */
 export interface AuditRow {
   readonly seq: number;
   readonly entityId: string;
-  readonly entry: JsonDocument;
+  readonly entry: string;
 }
 
 /** The last entry of a tenant's audit chain. */
@@ -204,6 +224,20 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
+/** A page of a tenant's audit trail in `(entityId, seq)` order: each entity's entries together, oldest first. */
+export interface AuditByEntityQuery {
+  /** Start strictly after this position. */
+  readonly after?: { readonly entityId: string; readonly seq: number };
+  readonly limit: number;
+}
+
+/** A page of all of a tenant's records, every collection, in id order. */
+export interface RecordScanQuery {
+  /** Start strictly after this id. */
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
 /** Source key of a record: the system it came from and its id there. */
 export interface SourceKey {
   readonly system: string;
@@ -234,6 +268,10 @@ export interface AdapterReader {
   getIdentifiers(tenant: string, keys: readonly string[]): Promise<IdentifierRow[]>;
   /** One page of audit rows. */
   readAudit(tenant: string, query: AuditQuery): Promise<AuditRow[]>;
+  /** One page of audit rows in `(entityId, seq)` order (verification reads each entity's last entry this way). */
+  readAuditByEntity(tenant: string, query: AuditByEntityQuery): Promise<AuditRow[]>;
+  /** One page of the tenant's records of every collection, in id order (verification, exports). */
+  scanRecords(tenant: string, query: RecordScanQuery): Promise<RecordRow[]>;
   /** The head of the tenant's audit chain, if it has one. */
   getAuditHead(tenant: string): Promise<AuditHeadRow | undefined>;
   /** Data keys of these subjects; missing ones are left out. */

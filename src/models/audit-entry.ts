@@ -45,6 +45,16 @@ export const AuditEntrySchema = z.object({
   entity: z.object({ type: z.enum(ENTITY_TYPES), id: z.string() }),
   /** The entity's version after the change (absent for removals). */
   version: z.int().optional(),
+  /**
+   * Digest of the record as this entry stored it (absent for removals, and in entries written
+   * before records were bound to the trail): `audit.verify()` checks each live record against
+   * the digest of its last entry.
+   */
+  state: z.string().optional(),
+  /**
+   * The fields that changed. Empty for a creation: the created record is the first state, which
+   * `state` commits to, and later entries list every change from it.
+   */
   changes: z.array(AuditChangeSchema),
   reason: z.string().optional(),
   prevHash: z.string(),

@@ -12,6 +12,7 @@ import type { Customer } from '../models/customer.js';
 import type { FinancialRecord } from '../models/financial-record.js';
 import type { Interaction } from '../models/interaction.js';
 import type { Touchlog } from '../store/touchlog.js';
+import { recordFromRow } from '../store/model-specs.js';
 import { reviewCredit, type CreditReview, type CreditReviewRequest } from './credit-review.js';
 import { MS_PER_DAY } from './days.js';
 import { toCustomerHistory, type StoredCustomerHistory } from './history.js';
@@ -146,7 +147,7 @@ export function createScoreApi(log: Touchlog): ScoreApi {
         log.adapter.listRecords(log.tenant, { collection: 'customers', filter: {}, order: 'asc', limit: chunk, ...(after ? { after } : {}) }),
       );
       // A customer merged into another has no records left: they moved to the survivor.
-      const customers = customerRows.filter((row) => row.customerId === row.id).map((row) => row.data as unknown as Customer);
+      const customers = customerRows.filter((row) => row.customerId === row.id).map((row) => recordFromRow<Customer>(row));
       if (customers.length > 0) {
         const customerIds = customers.map((c) => c.id);
         const [financial, interactions, communications] = await Promise.all([
@@ -156,9 +157,9 @@ export function createScoreApi(log: Touchlog): ScoreApi {
         ]);
         const byCustomer = new Map<string, { f: FinancialRecord[]; i: Interaction[]; c: CommunicationRecord[] }>();
         for (const id of customerIds) byCustomer.set(id, { f: [], i: [], c: [] });
-        for (const row of financial) byCustomer.get(row.customerId)?.f.push(row.data as unknown as FinancialRecord);
-        for (const row of interactions) byCustomer.get(row.customerId)?.i.push(row.data as unknown as Interaction);
-        for (const row of communications) byCustomer.get(row.customerId)?.c.push(row.data as unknown as CommunicationRecord);
+        for (const row of financial) byCustomer.get(row.customerId)?.f.push(recordFromRow<FinancialRecord>(row));
+        for (const row of interactions) byCustomer.get(row.customerId)?.i.push(recordFromRow<Interaction>(row));
+        for (const row of communications) byCustomer.get(row.customerId)?.c.push(recordFromRow<CommunicationRecord>(row));
         for (const c of customers) {
           const records = byCustomer.get(c.id)!;
           byCustomer.delete(c.id); // let the chunk's records go as soon as they are scored

@@ -247,7 +247,7 @@ export class RecordCollection<M extends WritableModel> {
       const write = toWrite(this.spec, next, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);
       const stale = await session.tx.updateRecords(this.ctx.tenant, [{ ...write, expectedVersion: row.version }]);
       if (stale.length > 0) throw new VersionConflictError(this.spec.label, id, row.version);
-      await session.audit(this.spec, action, row.homeCustomerId, current, next, reason);
+      await session.audit(this.spec, action, row.homeCustomerId, current, next, write, reason);
       return next;
     });
   }

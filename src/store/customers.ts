@@ -88,10 +88,10 @@ export class Customers extends RecordCollection<'customer'> {
     if (id === undefined) return undefined;
     const [row] = await guardStorage('resolving a customer', () => this.ctx.adapter.getRecords(this.ctx.tenant, 'customers', [id]));
     if (!row) return undefined;
-    if (row.customerId === row.id) return row.data as unknown as Customer;
+    if (row.customerId === row.id) return recordFromRow<Customer>(row);
     const [target] = await guardStorage('resolving a customer', () => this.ctx.adapter.getRecords(this.ctx.tenant, 'customers', [row.customerId]));
     if (!target) throw new NotFoundError('customer', row.customerId);
-    return target.data as unknown as Customer;
+    return recordFromRow<Customer>(target);
   }
 
   /**
@@ -121,7 +121,7 @@ export class Customers extends RecordCollection<'customer'> {
       const source = await this.row(session, id);
       const named = await this.row(session, options.into);
       const target = named.customerId === named.id ? named : await this.row(session, named.customerId);
-      const sourceData = source.data as unknown as Customer;
+      const sourceData = recordFromRow<Customer>(source);
       if (sourceData.mergedInto !== undefined) {
         throw new InvalidTransitionError('customer', id, `merged into ${sourceData.mergedInto}`, `merged into ${target.id}`, ['unmerged']);
       }
@@ -130,7 +130,7 @@ export class Customers extends RecordCollection<'customer'> {
       }
       const moved = await session.tx.reassignRecords(this.ctx.tenant, { fromCustomerId: source.id }, target.id);
       const mergedSource = await this.rewrite(session, source, target.id, { ...sourceData, mergedInto: target.id as Customer['id'] }, 'merge', options.reason);
-      const targetData = target.data as unknown as Customer;
+      const targetData = recordFromRow<Customer>(target);
       const known = new Set(targetData.identifiers.map(identifierKey));
       const combined = [...targetData.identifiers, ...sourceData.identifiers.filter((i) => !known.has(identifierKey(i)))];
       const mergedTarget = await this.rewrite(session, target, target.customerId, { ...targetData, identifiers: combined }, 'merge', options.reason);
@@ -150,11 +150,11 @@ export class Customers extends RecordCollection<'customer'> {
     checkId('customer', id);
     return runWrite(this.ctx, async (session) => {
       const source = await this.row(session, id);
-      const sourceData = source.data as unknown as Customer;
+      const sourceData = recordFromRow<Customer>(source);
       if (sourceData.mergedInto === undefined) throw new InvalidTransitionError('customer', id, 'not merged', 'unmerged', []);
       // Everyone merged into `id`, directly or through others, comes back with it.
       const group = await this.mergedGroup(session, source);
-      const moved = await session.tx.reassignRecords(this.ctx.tenant, { homeCustomerIds: [...group] }, id);
+      const moved = await session.tx.reassignRecords(this.ctx.tenant, { fromCustomerId: source.customerId, homeCustomerIds: [...group] }, id);
       const { mergedInto, ...rest } = sourceData;
       const restored = await this.rewrite(session, { ...source, customerId: id }, id, rest as Customer, 'unmerge', options.reason);
       // Its identifiers leave every customer up the chain it was merged into.
@@ -162,7 +162,7 @@ export class Customers extends RecordCollection<'customer'> {
       let into: Customer | undefined;
       for (let ancestorId: string | undefined = mergedInto; ancestorId !== undefined; ) {
         const ancestor = await this.row(session, ancestorId);
-        const data = ancestor.data as unknown as Customer;
+        const data = recordFromRow<Customer>(ancestor);
         const kept = data.identifiers.filter((i) => !leaving.has(identifierKey(i)));
         const updated = await this.rewrite(session, ancestor, ancestor.customerId, { ...data, identifiers: kept }, 'unmerge', options.reason);
         into ??= updated;
@@ -214,8 +214,9 @@ export class Customers extends RecordCollection<'customer'> {
             const erased = ERASERS[collection](before as never) as StoredRecord;
             if (canonicalJson(erased) === canonicalJson(before)) continue;
             const next = { ...erased, version: row.version + 1, updatedAt: erasedAt } as StoredRecord;
-            updates.push({ ...toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash), expectedVersion: row.version });
-            await session.audit(spec as never, 'erase', row.homeCustomerId, before as never, next as never, options.reason);
+            const write = toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);
+            updates.push({ ...write, expectedVersion: row.version });
+            await session.audit(spec as never, 'erase', row.homeCustomerId, before as never, next as never, write, options.reason);
           }
           if (updates.length > 0) {
             const stale = await session.tx.updateRecords(this.ctx.tenant, updates);
@@ -229,7 +230,7 @@ export class Customers extends RecordCollection<'customer'> {
       }
       const customers: Customer[] = [];
       for (const member of members) {
-        const before = member.data as unknown as Customer;
+        const before = recordFromRow<Customer>(member);
         await session.tx.deleteIdentifiers(this.ctx.tenant, before.identifiers.map(identifierKey));
         const erased = eraseCustomer(before, before.erasedAt ?? erasedAt);
         if (canonicalJson(erased) === canonicalJson(before)) {
@@ -240,7 +241,7 @@ export class Customers extends RecordCollection<'customer'> {
         const write = toWrite(customerSpec, next, { customerId: member.customerId, homeCustomerId: member.id }, member.sourceHash);
         const stale = await session.tx.updateRecords(this.ctx.tenant, [{ ...write, expectedVersion: member.version }]);
         if (stale.length > 0) throw new VersionConflictError('customer', member.id, member.version);
-        await session.audit(customerSpec, 'erase', member.id, before, next, options.reason);
+        await session.audit(customerSpec, 'erase', member.id, before, next, write, options.reason);
         customers.push(next);
         records++;
       }
@@ -260,7 +261,7 @@ export class Customers extends RecordCollection<'customer'> {
       order: 'asc',
       limit: 100_000,
     });
-    const parent = new Map(members.map((row) => [row.id, (row.data as unknown as Customer).mergedInto]));
+    const parent = new Map(members.map((row) => [row.id, (recordFromRow<Customer>(row)).mergedInto]));
     const group = new Set([source.id]);
     for (const member of members) {
       for (let at: string | undefined = member.id, hops = 0; at !== undefined && hops <= members.length; at = parent.get(at), hops++) {
@@ -288,12 +289,12 @@ export class Customers extends RecordCollection<'customer'> {
     action: 'merge' | 'unmerge',
     reason: string | undefined,
   ): Promise<Customer> {
-    const before = row.data as unknown as Customer;
+    const before = recordFromRow<Customer>(row);
     const next = { ...data, version: row.version + 1, updatedAt: this.ctx.now() } as Customer;
     const write = toWrite(customerSpec, next, { customerId, homeCustomerId: row.id }, row.sourceHash);
     const stale = await session.tx.updateRecords(this.ctx.tenant, [{ ...write, expectedVersion: row.version }]);
     if (stale.length > 0) throw new VersionConflictError('customer', row.id, row.version);
-    await session.audit(customerSpec, action, row.id, before, next, reason);
+    await session.audit(customerSpec, action, row.id, before, next, write, reason);
     return next;
   }
 }

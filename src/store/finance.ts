@@ -49,7 +49,7 @@ export class Finance extends RecordCollection<'financialRecord'> {
       const rows = await guardStorage('looking up a financial record', () =>
         this.ctx.adapter.listLinked(this.ctx.tenant, { kind: type, ref, collections: ['financial'], order: 'asc', limit: 100, ...(after ? { after } : {}) }),
       );
-      const match = rows.find((row) => row.kind === type && (row.data as { ref?: string }).ref === ref);
+      const match = rows.find((row) => row.kind === type && recordFromRow<{ ref?: string }>(row).ref === ref);
       if (match) return recordFromRow<Extract<FinancialRecord, { type: T }>>(match);
       if (rows.length < 100) return undefined;
       const last = rows[rows.length - 1]!;

@@ -258,7 +258,7 @@ export type { ModelName };
  * `customerId` alone, so that column, not the copy inside the document, says whose record it is.
  */
 export function recordFromRow<T = StoredRecord>(row: RecordRow): T {
-  const data = row.data as { customerId?: unknown };
-  if (row.collection === 'customers' || data.customerId === row.customerId) return row.data as T;
-  return { ...row.data, customerId: row.customerId } as T;
+  const record = JSON.parse(row.document) as { customerId?: unknown };
+  if (row.collection !== 'customers' && record.customerId !== row.customerId) record.customerId = row.customerId;
+  return record as T;
 }

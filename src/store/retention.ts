@@ -83,7 +83,7 @@ export function createRetentionApi(ctx: StoreContext): RetentionApi {
       const next = { ...before, tags, version: row.version + 1, updatedAt: ctx.now() };
       const write = toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);
       await session.tx.updateRecords(ctx.tenant, [{ ...write, expectedVersion: row.version }]);
-      await session.audit(spec as never, 'update', row.id, before as never, next as never, reason);
+      await session.audit(spec as never, 'update', row.id, before as never, next as never, write, reason);
     });
   }
 
@@ -112,7 +112,7 @@ export function createRetentionApi(ctx: StoreContext): RetentionApi {
           if (rows.length === 0) break;
           const heldCustomers = await customersOnHold(ctx, rows);
           const doomed = rows.filter((row) => {
-            const tags = (row.data as { tags?: string[] }).tags ?? [];
+            const tags = recordFromRow<{ tags?: string[] }>(row).tags ?? [];
             const onHold = tags.includes(LEGAL_HOLD_TAG) || heldCustomers.has(row.customerId);
             if (onHold) held++;
             return !onHold;
@@ -146,5 +146,5 @@ export function createRetentionApi(ctx: StoreContext): RetentionApi {
 async function customersOnHold(ctx: StoreContext, rows: readonly RecordRow[]): Promise<Set<string>> {
   const ids = [...new Set(rows.map((row) => row.customerId))];
   const customers = await guardStorage('reading for a purge', () => ctx.adapter.getRecords(ctx.tenant, 'customers', ids));
-  return new Set(customers.filter((c) => ((c.data as { tags?: string[] }).tags ?? []).includes(LEGAL_HOLD_TAG)).map((c) => c.id));
+  return new Set(customers.filter((c) => (recordFromRow<{ tags?: string[] }>(c).tags ?? []).includes(LEGAL_HOLD_TAG)).map((c) => c.id));
 }

@@ -1,8 +1,9 @@
-import type { AdapterReader, AdapterTransaction, AuditHeadRow, StorageAdapter } from '../adapters/contract.js';
+import type { AdapterReader, AdapterTransaction, AuditHeadRow, RecordWrite, StorageAdapter } from '../adapters/contract.js';
 import { isUniqueViolation } from '../adapters/contract.js';
 import { chainEntries, type UnchainedEntry } from '../audit/chain.js';
 import { diffRecords, isPersonalPath, sealChanges } from '../audit/diff.js';
 import { newSubjectKey, Sealer } from '../audit/seal.js';
+import { stateDigest } from '../audit/state.js';
 import { IntegrityError, isTouchlogError, StorageError } from '../errors/index.js';
 import type { AuditAction } from '../models/audit-entry.js';
 import type { Classifier } from '../classification/rules.js';
@@ -124,34 +125,44 @@ export class WriteSession {
   }
 
   /**
-   * Audits a change to a record: field-level before/after, personal values sealed with the data
-   * key of the customer the record was recorded for.
+   * Audits a write of a record: the digest of the state written (`write`, as stored) and, for a
+   * change, the field-level before/after, personal values sealed with the data key of the
+   * customer the record was recorded for. A creation lists no fields: its state is the record.
    */
   async audit<M extends keyof StoredModels>(
     spec: ModelSpec<M>,
     action: AuditAction,
     subjectId: string,
     before: StoredModels[M] | undefined,
-    after: StoredModels[M] | undefined,
+    after: StoredModels[M],
+    write: RecordWrite,
     reason?: string,
   ): Promise<void> {
-    const changes = diffRecords(before as Record<string, unknown> | undefined, after as Record<string, unknown> | undefined, spec.personal);
+    const { row } = write;
+    const state = stateDigest(row.salt!, row.homeCustomerId, row.document);
+    const entity = { type: spec.entityType, id: after.id };
+    const event = { model: spec.model, id: after.id, version: after.version, action };
+    if (before === undefined) {
+      this.appendEntry({ at: this.ctx.now(), actor: this.ctx.actor, action, entity, version: after.version, state, changes: [], ...(reason !== undefined ? { reason } : {}) }, event);
+      return;
+    }
+    const changes = diffRecords(before as Record<string, unknown>, after as Record<string, unknown>, spec.personal);
     const sealed = changes.some((change) => isPersonalPath(change.path, spec.personal))
       ? sealChanges(changes, spec.personal, await this.sealerOf(subjectId))
       : { changes };
-    const id = (after ?? before)!.id;
     this.appendEntry(
       {
         at: this.ctx.now(),
         actor: this.ctx.actor,
         action,
-        entity: { type: spec.entityType, id },
-        ...(after ? { version: after.version } : {}),
+        entity,
+        version: after.version,
+        state,
         changes: sealed.changes,
         ...(reason !== undefined ? { reason } : {}),
         ...(sealed.sealed !== undefined ? { sealed: { subject: subjectId, ...sealed.sealed } } : {}),
       },
-      { model: spec.model, id, ...(after ? { version: after.version } : {}), action },
+      event,
     );
   }
 
@@ -169,7 +180,7 @@ export class WriteSession {
     const last = chained[chained.length - 1]!;
     await this.tx.appendAudit(
       this.tenant,
-      chained.map((entry) => ({ seq: entry.seq, entityId: entry.entity.id, entry: entry as unknown as Record<string, unknown> })),
+      chained.map((entry) => ({ seq: entry.seq, entityId: entry.entity.id, entry: JSON.stringify(entry) })),
       { seq: last.seq, hash: last.hash },
     );
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RecordRow, RecordUpdate, RecordWrite } from '../adapters/contract.js';
 import { canonicalJson } from '../audit/canonical-json.js';
+import { newSalt } from '../audit/state.js';
 import {
   IdentifierConflictError,
   isTouchlogError,
@@ -141,7 +142,8 @@ export function toWrite<M extends WritableModel>(
     sourceHash,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
-    data: record as unknown as Record<string, unknown>,
+    salt: newSalt(),
+    document: JSON.stringify(record),
   };
   // A copy of an event another record stands for stays off the timeline and out of link lookups.
   if ((record as { duplicateOf?: string }).duplicateOf !== undefined) return { row, links: [], timeline: [] };
@@ -247,7 +249,7 @@ export async function writeRecords<M extends WritableModel>(
     const write = toWrite(spec, record, assignment, known?.write.row.sourceHash ?? row?.sourceHash ?? null);
     pending.set(before.id, { write, kind: known?.kind ?? 'update', expectedVersion: known?.expectedVersion ?? row!.version });
     finder?.remember(record as unknown as DedupableRecord, write.row);
-    await session.audit(spec, 'update', assignment.homeCustomerId, before, record, reason);
+    await session.audit(spec, 'update', assignment.homeCustomerId, before, record, write, reason);
     return record;
   };
 
@@ -296,7 +298,7 @@ export async function writeRecords<M extends WritableModel>(
           expectedVersion: previous?.expectedVersion ?? existing.version,
         });
         bySource.set(sourceMapKey(source!.system, source!.externalId), write.row);
-        await session.audit(spec, 'update', assignment.homeCustomerId, stored, next);
+        await session.audit(spec, 'update', assignment.homeCustomerId, stored, next, write);
         results.push({ outcome: 'updated', record: next });
         continue;
       }
@@ -331,7 +333,7 @@ export async function writeRecords<M extends WritableModel>(
       finder?.remember(record as unknown as DedupableRecord, write.row);
       pending.set(id, { write, kind: 'insert', expectedVersion: 0 });
       if (source) bySource.set(sourceMapKey(source.system, source.externalId), write.row);
-      await session.audit(spec, 'create', assignment.homeCustomerId, undefined, record);
+      await session.audit(spec, 'create', assignment.homeCustomerId, undefined, record, write);
       results.push({ outcome: 'created', record });
     } catch (error) {
       if (options.mode === 'atomic' || !isItemError(error)) throw error;

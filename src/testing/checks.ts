@@ -52,7 +52,8 @@ function rawWrite(id: string, tenantCustomer: string, at: string): RecordWrite {
       sourceHash: null,
       createdAt: at,
       updatedAt: at,
-      data: { id, note: 'raw' },
+      salt: null,
+      document: JSON.stringify({ id, note: 'raw' }),
     },
     links: [{ kind: 'invoice', ref: `RAW-${id}` }],
     timeline: [{ entryId: `${id}:interaction`, at, kind: 'interaction', channel: 'email', purpose: 'inquiry', status: 'open' }],
@@ -151,8 +152,8 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       const at = '2026-01-01T00:00:00.000Z';
       await h.adapter.transaction((tx) => tx.insertRecords(tenant, [rawWrite(ULIDS[0]!, ULIDS[2]!, at)]));
       const next = rawWrite(ULIDS[0]!, ULIDS[2]!, at);
-      const v2 = { ...next, row: { ...next.row, version: 2, status: 'pending', data: { id: ULIDS[0], note: 'v2' } } };
-      const v3 = { ...next, row: { ...next.row, version: 3, status: 'resolved', data: { id: ULIDS[0], note: 'v3' } } };
+      const v2 = { ...next, row: { ...next.row, version: 2, status: 'pending', document: JSON.stringify({ id: ULIDS[0], note: 'v2' }) } };
+      const v3 = { ...next, row: { ...next.row, version: 3, status: 'resolved', document: JSON.stringify({ id: ULIDS[0], note: 'v3' }) } };
       const staleIds = await h.adapter.transaction((tx) => tx.updateRecords(tenant, [{ ...v2, expectedVersion: 7 }]));
       assert.deepEqual(staleIds, [ULIDS[0]], 'a wrong expected version is reported');
       assert.equal((await h.adapter.getRecords(tenant, 'interactions', [ULIDS[0]!]))[0]?.version, 1, 'and nothing is written');
@@ -160,7 +161,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       assert.deepEqual(await h.adapter.transaction((tx) => tx.updateRecords(tenant, [{ ...v3, expectedVersion: 1 }])), [ULIDS[0]]);
       const [row] = await h.adapter.getRecords(tenant, 'interactions', [ULIDS[0]!]);
       assert.equal(row?.version, 2);
-      assert.deepEqual(row?.data, { id: ULIDS[0], note: 'v2' });
+      assert.equal(row?.document, JSON.stringify({ id: ULIDS[0], note: 'v2' }), 'the document comes back byte for byte');
       assert.deepEqual(await h.adapter.transaction((tx) => tx.updateRecords(h.newTenant(), [{ ...v3, expectedVersion: 2 }])), [ULIDS[0]], 'another tenant cannot update it');
     },
   },
@@ -530,7 +531,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       const log = h.log(undefined, { actor: 'user:maria' });
       const { record: customer } = await log.customers.record(sample.customer(1));
       const { record } = await log.interactions.record(sample.interaction(customer.id));
-      await log.interactions.update(record.id, { priority: 'high' }, { expectedVersion: 1 });
+      await log.interactions.update(record.id, { priority: 'high', subject: 'Second question about INV-1' }, { expectedVersion: 1 });
       await log.withActor('user:omar').interactions.transition(record.id, 'resolved', { outcome: { code: 'resolved' }, reason: 'customer confirmed' });
       const history = (await log.audit.history(record.id)).items;
       assert.deepEqual(history.map((e) => [e.action, e.actor, e.version]), [
@@ -538,19 +539,26 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
         ['update', 'user:maria', 2],
         ['transition', 'user:omar', 3],
       ]);
-      assert.deepEqual(history[1]!.changes, [{ path: 'priority', before: 'normal', after: 'high' }]);
+      assert.deepEqual(history[0]!.changes, [], 'a creation lists no fields: its state is the record');
+      assert.ok(history.every((e) => typeof e.state === 'string' && e.state.length > 0), 'every entry keeps the digest of the state it wrote');
+      assert.deepEqual(history[1]!.changes, [
+        { path: 'priority', before: 'normal', after: 'high' },
+        { path: 'subject', before: 'Question 1 about INV-1', after: 'Second question about INV-1' },
+      ], 'personal values read back while the key exists');
       assert.deepEqual(history[2]!.changes.find((c) => c.path === 'status'), { path: 'status', before: 'open', after: 'resolved' });
       assert.equal(history[2]!.reason, 'customer confirmed');
-      const subject = history[0]!.changes.find((c) => c.path === 'subject');
-      assert.equal(subject?.after, 'Question 1 about INV-1', 'personal values read back while the key exists');
       const rows = await h.adapter.readAudit(log.tenant, { limit: 100 });
       assert.deepEqual(rows.map((r) => r.seq), [1, 2, 3, 4]);
       assert.ok(!JSON.stringify(rows).includes('Question 1 about INV-1'), 'personal values are sealed at rest');
       assert.deepEqual((await h.adapter.readAudit(log.tenant, { limit: 2, afterSeq: 1 })).map((r) => r.seq), [2, 3]);
       assert.deepEqual((await h.adapter.readAudit(log.tenant, { limit: 2, order: 'desc' })).map((r) => r.seq), [4, 3]);
+      const byEntity = await h.adapter.readAuditByEntity(log.tenant, { limit: 100 });
+      assert.deepEqual(byEntity.map((r) => [r.entityId, r.seq]), [[customer.id, 1], [record.id, 2], [record.id, 3], [record.id, 4]].sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : Number(a[1]) - Number(b[1]))), 'entries by entity, then seq');
+      assert.deepEqual((await h.adapter.readAuditByEntity(log.tenant, { limit: 2, after: { entityId: record.id, seq: 2 } })).map((r) => r.seq), [3, 4]);
       const verification = await log.audit.verify({ against: (await log.audit.head())! });
       assert.equal(verification.ok, true);
       assert.equal(verification.entries, 4);
+      assert.deepEqual(verification.records, { checked: 2, unbound: 0 });
     },
   },
   {

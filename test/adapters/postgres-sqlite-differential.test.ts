@@ -39,8 +39,7 @@ function randomWrite(id: string, version = 1): RecordWrite {
   const customerId = pick(CUSTOMERS);
   const at = pick(INSTANTS);
   const system = pick(SYSTEMS);
-  return {
-    row: {
+  const row: RecordWrite['row'] = {
       collection: pick(COLLECTIONS),
       id,
       version,
@@ -57,17 +56,25 @@ function randomWrite(id: string, version = 1): RecordWrite {
       sourceHash: system === null ? null : `h${version}`,
       createdAt: at,
       updatedAt: pick(INSTANTS),
-      data: { id, version, note: `rev ${version} ü 🙂`, amount: { amountMinor: Math.floor(random() * 1e15), currency: 'USD' }, nested: [1, { deep: maybe(0.5) }] },
-    },
+      salt: maybe(0.5) ? `salt-${version}` : null,
+      document: JSON.stringify({ id, version, note: `rev ${version} ü 🙂`, amount: { amountMinor: Math.floor(random() * 1e15), currency: 'USD' }, nested: [1, { deep: maybe(0.5) }] }),
+  };
+  return {
+    row,
     links: maybe(0.7) ? someOf(REFS, 2).map((ref) => ({ kind: ref.startsWith('PAY') ? 'payment' : 'invoice', ref })) : [],
-    timeline: Array.from({ length: 1 + Math.floor(random() * 2) }, (_, n) => ({
-      entryId: `${id}:${['a', 'b'][n]}`,
-      at: n === 0 ? at : pick(INSTANTS),
-      kind: pick(ENTRY_KINDS),
-      channel: pick(CHANNELS),
-      purpose: pick(PURPOSES),
-      status: pick(STATUSES),
-    })),
+    // Entry ids are `recordId:kind`; the first entry is sometimes the record's own (the row's
+    // instant, channel, purpose and status), which SQL adapters keep on the row.
+    timeline: someOf(ENTRY_KINDS, 1 + Math.floor(random() * 2)).map((kind, n) => {
+      const own = n === 0 && maybe(0.6);
+      return {
+        entryId: `${id}:${kind}`,
+        at: n === 0 ? at : pick(INSTANTS),
+        kind,
+        channel: own ? row.channel : pick(CHANNELS),
+        purpose: own ? row.purpose : pick(PURPOSES),
+        status: own ? row.status : pick(STATUSES),
+      };
+    }),
   };
 }
 
@@ -76,7 +83,7 @@ const inserts = ids.map((id) => randomWrite(id));
 const updates = ids.filter(() => maybe(0.3)).map((id) => ({ ...randomWrite(id, 2), expectedVersion: maybe(0.8) ? 1 : 9 }));
 const updatedIds = new Set(updates.map((u) => u.row.id));
 const deletions = ids.filter((id) => !updatedIds.has(id) && maybe(0.1));
-const auditRows: AuditRow[] = Array.from({ length: 40 }, (_, i) => ({ seq: i + 1, entityId: pick(ids.slice(0, 5)), entry: { seq: i + 1, at: pick(INSTANTS) } }));
+const auditRows: AuditRow[] = Array.from({ length: 40 }, (_, i) => ({ seq: i + 1, entityId: pick(ids.slice(0, 5)), entry: JSON.stringify({ seq: i + 1, at: pick(INSTANTS) }) }));
 
 async function load(adapter: StorageAdapter): Promise<unknown> {
   await adapter.migrate();

@@ -148,9 +148,9 @@ describe('sqlite migrations', () => {
   it('applies the migrations once; later calls find nothing to do', async () => {
     const filename = newFile();
     const adapter = open({ filename });
-    expect(await adapter.migrate()).toEqual({ applied: ['0001_initial'], current: '0001_initial' });
-    expect(await adapter.migrate()).toEqual({ applied: [], current: '0001_initial' });
-    expect(await open({ filename }).migrate()).toEqual({ applied: [], current: '0001_initial' });
+    expect(await adapter.migrate()).toEqual({ applied: ['0001_initial', '0002_bound_records'], current: '0002_bound_records' });
+    expect(await adapter.migrate()).toEqual({ applied: [], current: '0002_bound_records' });
+    expect(await open({ filename }).migrate()).toEqual({ applied: [], current: '0002_bound_records' });
     expect(tables(filename)).toEqual([
       'touchlog_audit',
       'touchlog_audit_heads',
@@ -173,7 +173,7 @@ describe('sqlite migrations', () => {
     const log = createTouchlog({ adapter: open({ filename, autoMigrate: true }), tenant: 'acme', actor: 'test' });
     const { record } = await log.customers.record(sample.customer(1));
     expect((await log.customers.get(record.id)).displayName).toBe('Customer 1');
-    expect(inspect(filename, (db) => db.prepare('select name from touchlog_migrations').all())).toEqual([{ name: '0001_initial' }]);
+    expect(inspect(filename, (db) => db.prepare('select name from touchlog_migrations order by name').all())).toEqual([{ name: '0001_initial' }, { name: '0002_bound_records' }]);
   });
 
   it('exports the schema as plain SQL that creates exactly what migrate() creates', async () => {
@@ -186,7 +186,7 @@ describe('sqlite migrations', () => {
     expect(schemaOf(exported)).toEqual(schemaOf(migrated));
     expect(schemaOf(exported).length).toBeGreaterThan(10);
     // A database created from the export is recognised as up to date.
-    expect(await open({ filename: exported }).migrate()).toEqual({ applied: [], current: '0001_initial' });
+    expect(await open({ filename: exported }).migrate()).toEqual({ applied: [], current: '0002_bound_records' });
   });
 
   it('fails a migration with MIGRATION_FAILED and keeps nothing of it', async () => {
@@ -296,7 +296,7 @@ describe('sqlite storage', () => {
     expect(await adapter.listTimeline('t', { customerId: 'A', order: 'asc', limit: 10 })).toEqual([]);
     expect((await adapter.listLinked('t', { kind: 'invoice', ref: 'INV-9', order: 'asc', limit: 10 })).map((row) => row.id)).toEqual(['R1', 'R2', 'R3']);
     // Back to where they were recorded (an unmerge).
-    expect(await adapter.transaction((tx) => tx.reassignRecords('t', { homeCustomerIds: ['A'] }, 'A'))).toBe(2);
+    expect(await adapter.transaction((tx) => tx.reassignRecords('t', { fromCustomerId: 'B', homeCustomerIds: ['A'] }, 'A'))).toBe(2);
     expect((await adapter.listTimeline('t', { customerId: 'A', order: 'asc', limit: 10 })).map((hit) => hit.record.id)).toEqual(['R1', 'R2']);
     expect((await adapter.listLinked('t', { kind: 'invoice', ref: 'INV-9', order: 'asc', limit: 10 })).length).toBe(3);
   });
@@ -314,8 +314,10 @@ describe('sqlite storage', () => {
       nested: { list: [1, 'two', null, true, false, { deep: [[[]]] }], empty: {} },
       '键 🙂': 'unicode key',
     };
-    await adapter.transaction((tx) => tx.insertRecords('t', [{ ...rawWrite('R1'), row: { ...rawWrite('R1').row, data } }]));
+    const document = JSON.stringify(data);
+    await adapter.transaction((tx) => tx.insertRecords('t', [{ ...rawWrite('R1'), row: { ...rawWrite('R1').row, document } }]));
     const [row] = await adapter.getRecords('t', 'interactions', ['R1']);
-    expect(row!.data).toStrictEqual(data);
+    expect(row!.document).toBe(document);
+    expect(JSON.parse(row!.document)).toStrictEqual(data);
   });
 });

@@ -15,6 +15,6 @@ it('examples/compliance.ts purges, holds, erases and proves the erased name is g
     'erasure: 2 record(s) changed; the customer is now "Erased customer"',
     'search of the database files for the erased name: nothing found',
     expect.stringMatching(/^audit chain: valid, \d+ entries$/),
-    'the customer\'s audit history: create → erase; first name recorded: {"erased":true}',
+    'the customer\'s audit history: create → erase; name before the erasure: {"erased":true}',
   ]);
 }, 60_000);

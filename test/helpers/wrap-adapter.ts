@@ -48,6 +48,8 @@ const readerKeys: Record<keyof AdapterReader, true> = {
   listLinked: true,
   getIdentifiers: true,
   readAudit: true,
+  readAuditByEntity: true,
+  scanRecords: true,
   getAuditHead: true,
   getSubjectKeys: true,
 };

@@ -105,7 +105,7 @@ const mutants: Array<{ bug: string; adapter: () => StorageAdapter; caughtBy: str
       return wrapAdapter(inner, {
         reader: {
           getRecords: (get) => async (tenant, collection, ids) =>
-            (await get(tenant, collection, ids)).map((row) => ({ ...row, data: JSON.parse(JSON.stringify(row.data).normalize('NFD')) })),
+            (await get(tenant, collection, ids)).map((row) => ({ ...row, document: row.document.normalize('NFD') })),
         },
       });
     },

@@ -4,6 +4,7 @@ import {
   UniqueViolation,
   type AdapterReader,
   type AdapterTransaction,
+  type AuditByEntityQuery,
   type AuditHeadRow,
   type AuditQuery,
   type AuditRow,
@@ -17,6 +18,7 @@ import {
   type RecordFilter,
   type RecordQuery,
   type RecordRow,
+  type RecordScanQuery,
   type RecordUpdate,
   type RecordWrite,
   type SourceKey,
@@ -26,36 +28,59 @@ import {
   type TimelineQuery,
   type TimelineRow,
 } from '../contract.js';
+import { SortedList } from './sorted-list.js';
 
-/** Everything one tenant has. */
+/**
+ * Everything one tenant has, with the indexes its reads need: no read scans more than the range
+ * it returns (the one exception: `listRecords` filtered on `dueBefore` or `updatedBefore` alone
+ * walks the collection in time order). Rows are stored frozen and handed out as they are: their
+ * documents are strings, so nothing needs copying.
+ */
 interface TenantState {
-  readonly records: Map<string, RecordRow>;
+  readonly records: Map<string, StoredRow>;
+  /** Every record id, in order (`scanRecords`). */
+  readonly ids: SortedList<string>;
   /** `collection \0 system \0 externalId` → record id */
   readonly bySource: Map<string, string>;
-  /** `kind \0 ref` → record id → link */
-  readonly links: Map<string, Map<string, LinkRow>>;
-  /** record id → its links */
-  readonly linksByRecord: Map<string, LinkRow[]>;
-  /** customer id → entries sorted by (at, entryId) */
-  readonly timelines: Map<string, TimelineRow[]>;
-  /** record id → its timeline entries */
-  readonly entriesByRecord: Map<string, TimelineRow[]>;
+  /** collection → rows by `(at, id)` */
+  readonly byTime: Map<Collection, SortedList<RecordRow>>;
+  /** customer id → collection → rows by `(at, id)` */
+  readonly byCustomer: Map<string, Map<Collection, SortedList<RecordRow>>>;
+  /** `kind \0 ref` → links by `(at, recordId)` */
+  readonly links: Map<string, SortedList<LinkRow>>;
+  /** customer id → entries by `(at, entryId)` */
+  readonly timelines: Map<string, SortedList<TimelineRow>>;
   readonly identifiers: Map<string, string>;
+  /** Audit rows in `seq` order; `seq` n is at index n - 1. */
   readonly audit: AuditRow[];
+  /** entity id → its audit rows in `seq` order */
+  readonly auditByEntity: Map<string, AuditRow[]>;
+  /** Every entity id with audit rows, in order (`readAuditByEntity`). */
+  readonly entities: SortedList<string>;
   head: AuditHeadRow | undefined;
   readonly keys: Map<string, string>;
+}
+
+/** A stored record with what was derived from it, so that it can be removed exactly. */
+interface StoredRow {
+  readonly row: RecordRow;
+  readonly links: readonly LinkRow[];
+  readonly entries: readonly TimelineRow[];
 }
 
 function newTenant(): TenantState {
   return {
     records: new Map(),
+    ids: new SortedList(compareStrings),
     bySource: new Map(),
+    byTime: new Map(),
+    byCustomer: new Map(),
     links: new Map(),
-    linksByRecord: new Map(),
     timelines: new Map(),
-    entriesByRecord: new Map(),
     identifiers: new Map(),
     audit: [],
+    auditByEntity: new Map(),
+    entities: new SortedList(compareStrings),
     head: undefined,
     keys: new Map(),
   };
@@ -64,11 +89,17 @@ function newTenant(): TenantState {
 const sourceKey = (collection: Collection, system: string, externalId: string) => `${collection}\u0000${system}\u0000${externalId}`;
 const linkKey = (kind: string, ref: string) => `${kind}\u0000${ref}`;
 
+const compareStrings = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1);
+
 /** Compares two keyset positions. */
 function compareKeys(aAt: string, aId: string, bAt: string, bId: string): number {
   if (aAt !== bAt) return aAt < bAt ? -1 : 1;
-  return aId === bId ? 0 : aId < bId ? -1 : 1;
+  return compareStrings(aId, bId);
 }
+
+const byRowTime = (a: RecordRow, b: RecordRow) => compareKeys(a.at, a.id, b.at, b.id);
+const byLinkTime = (a: LinkRow, b: LinkRow) => compareKeys(a.at, a.recordId, b.at, b.recordId);
+const byEntryTime = (a: TimelineRow, b: TimelineRow) => compareKeys(a.at, a.entryId, b.at, b.entryId);
 
 /** `true` when `(at, id)` comes strictly after `after` in `order`. */
 function isAfter(at: string, id: string, after: Keyset | undefined, order: 'asc' | 'desc'): boolean {
@@ -97,20 +128,47 @@ function matchesFilter(row: RecordRow, filter: RecordFilter): boolean {
   );
 }
 
-/** Index of the first element not less than `(at, id)` in a sorted timeline. */
-function lowerBound(entries: readonly TimelineRow[], at: string, id: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const entry = entries[mid]!;
-    if (compareKeys(entry.at, entry.entryId, at, id) < 0) lo = mid + 1;
-    else hi = mid;
+/**
+ * Walks sorted lists in keyset order from `after`, merging them when there are several, and
+ * yields what `accept` lets through until `limit` items were taken or `stop` says the rest is out of range.
+ */
+function takeInOrder<T>(
+  lists: readonly SortedList<T>[],
+  probe: (after: Keyset) => T,
+  key: (item: T) => Keyset,
+  options: { after: Keyset | undefined; order: 'asc' | 'desc'; limit: number; accept: (item: T) => boolean; stop?: (item: T) => boolean },
+): T[] {
+  const { after, order, limit, accept, stop } = options;
+  const out: T[] = [];
+  const step = order === 'asc' ? 1 : -1;
+  // One cursor per list, at the first item after the keyset position.
+  const cursors = lists.map((list) => {
+    if (!after) return order === 'asc' ? 0 : list.length - 1;
+    const index = list.lowerBound(probe(after));
+    return order === 'asc' ? index : index - 1;
+  });
+  const compare = (a: T, b: T) => {
+    const ka = key(a);
+    const kb = key(b);
+    return compareKeys(ka.at, ka.id, kb.at, kb.id) * step;
+  };
+  while (out.length < limit) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const at = cursors[i]!;
+      if (at < 0 || at >= lists[i]!.length) continue;
+      if (best === -1 || compare(lists[i]!.at(at), lists[best]!.at(cursors[best]!)) < 0) best = i;
+    }
+    if (best === -1) break;
+    const item = lists[best]!.at(cursors[best]!);
+    cursors[best]! += step;
+    const k = key(item);
+    if (!isAfter(k.at, k.id, after, order)) continue;
+    if (stop?.(item)) break;
+    if (accept(item)) out.push(item);
   }
-  return lo;
+  return out;
 }
-
-const clone = <T>(value: T): T => structuredClone(value);
 
 /** Reads against the state as it is now (the transaction's view inside a transaction). */
 class MemoryReader implements AdapterReader {
@@ -125,8 +183,8 @@ class MemoryReader implements AdapterReader {
     if (!state) return [];
     const out: RecordRow[] = [];
     for (const id of new Set(ids)) {
-      const row = state.records.get(id);
-      if (row && row.collection === collection) out.push(clone(row));
+      const stored = state.records.get(id);
+      if (stored && stored.row.collection === collection) out.push(stored.row);
     }
     return out;
   }
@@ -141,51 +199,64 @@ class MemoryReader implements AdapterReader {
   async listRecords(tenant: string, query: RecordQuery): Promise<RecordRow[]> {
     const state = this.tenant(tenant);
     if (!state) return [];
-    const rows: RecordRow[] = [];
-    for (const row of state.records.values()) {
-      if (row.collection === query.collection && matchesFilter(row, query.filter) && isAfter(row.at, row.id, query.after, query.order)) {
-        rows.push(row);
-      }
+    const { filter, order } = query;
+    if (filter.ids) {
+      const rows = (await this.getRecords(tenant, query.collection, filter.ids)).filter(
+        (row) => matchesFilter(row, filter) && isAfter(row.at, row.id, query.after, order),
+      );
+      rows.sort((a, b) => byRowTime(a, b) * (order === 'asc' ? 1 : -1));
+      return rows.slice(0, query.limit);
     }
-    rows.sort((a, b) => compareKeys(a.at, a.id, b.at, b.id) * (query.order === 'asc' ? 1 : -1));
-    return rows.slice(0, query.limit).map(clone);
+    const lists = filter.customerIds
+      ? [...new Set(filter.customerIds)].map((id) => state.byCustomer.get(id)?.get(query.collection)).filter((list) => list !== undefined)
+      : [state.byTime.get(query.collection)].filter((list) => list !== undefined);
+    return takeInOrder(lists, (after) => ({ at: after.at, id: after.id }) as RecordRow, (row) => row, {
+      after: query.after,
+      order,
+      limit: query.limit,
+      accept: (row) => matchesFilter(row, filter),
+      stop: (row) => (order === 'asc' ? filter.to !== undefined && row.at >= filter.to : filter.from !== undefined && row.at < filter.from),
+    });
   }
 
   async listTimeline(tenant: string, query: TimelineQuery): Promise<TimelineHit[]> {
     const state = this.tenant(tenant);
     const entries = state?.timelines.get(query.customerId);
     if (!state || !entries) return [];
-    const linked = query.link ? state.links.get(linkKey(query.link.kind, query.link.ref)) : undefined;
-    const hits: TimelineHit[] = [];
-    const step = query.order === 'asc' ? 1 : -1;
-    let index: number;
-    if (query.order === 'asc') index = query.after ? lowerBound(entries, query.after.at, query.after.id) : 0;
-    else index = (query.after ? lowerBound(entries, query.after.at, query.after.id) : entries.length) - 1;
-    for (; index >= 0 && index < entries.length && hits.length < query.limit; index += step) {
-      const entry = entries[index]!;
-      if (!isAfter(entry.at, entry.entryId, query.after, query.order)) continue;
-      if (query.order === 'asc' ? query.to !== undefined && entry.at >= query.to : query.from !== undefined && entry.at < query.from) break;
-      if (query.from !== undefined && entry.at < query.from) continue;
-      if (query.to !== undefined && entry.at >= query.to) continue;
-      if (!oneOf(entry.kind, query.kinds) || !oneOf(entry.channel, query.channels)) continue;
-      if (!oneOf(entry.purpose, query.purposes) || !oneOf(entry.status, query.statuses)) continue;
-      if (query.link && !linked?.has(entry.recordId)) continue;
-      hits.push({ entry: clone(entry), record: clone(state.records.get(entry.recordId)!) });
+    let linkedIds: Set<string> | undefined;
+    if (query.link) {
+      const linked = state.links.get(linkKey(query.link.kind, query.link.ref));
+      if (!linked) return [];
+      linkedIds = new Set(linked.items().map((link) => link.recordId));
     }
-    return hits;
+    const hits = takeInOrder([entries], (after) => ({ at: after.at, entryId: after.id }) as TimelineRow, (entry) => ({ at: entry.at, id: entry.entryId }), {
+      after: query.after,
+      order: query.order,
+      limit: query.limit,
+      stop: (entry) => (query.order === 'asc' ? query.to !== undefined && entry.at >= query.to : query.from !== undefined && entry.at < query.from),
+      accept: (entry) =>
+        (query.from === undefined || entry.at >= query.from) &&
+        (query.to === undefined || entry.at < query.to) &&
+        oneOf(entry.kind, query.kinds) &&
+        oneOf(entry.channel, query.channels) &&
+        oneOf(entry.purpose, query.purposes) &&
+        oneOf(entry.status, query.statuses) &&
+        (linkedIds === undefined || linkedIds.has(entry.recordId)),
+    });
+    return hits.map((entry) => ({ entry, record: state.records.get(entry.recordId)!.row }));
   }
 
   async listLinked(tenant: string, query: LinkQuery): Promise<RecordRow[]> {
     const state = this.tenant(tenant);
     const links = state?.links.get(linkKey(query.kind, query.ref));
     if (!state || !links) return [];
-    const matching = [...links.values()].filter(
-      (link) =>
-        (query.collections === undefined || query.collections.includes(link.collection)) &&
-        isAfter(link.at, link.recordId, query.after, query.order),
-    );
-    matching.sort((a, b) => compareKeys(a.at, a.recordId, b.at, b.recordId) * (query.order === 'asc' ? 1 : -1));
-    return matching.slice(0, query.limit).map((link) => clone(state.records.get(link.recordId)!));
+    const matching = takeInOrder([links], (after) => ({ at: after.at, recordId: after.id }) as LinkRow, (link) => ({ at: link.at, id: link.recordId }), {
+      after: query.after,
+      order: query.order,
+      limit: query.limit,
+      accept: (link) => query.collections === undefined || query.collections.includes(link.collection),
+    });
+    return matching.map((link) => state.records.get(link.recordId)!.row);
   }
 
   async getIdentifiers(tenant: string, keys: readonly string[]): Promise<IdentifierRow[]> {
@@ -203,14 +274,40 @@ class MemoryReader implements AdapterReader {
     const state = this.tenant(tenant);
     if (!state) return [];
     const order = query.order ?? 'asc';
+    const rows = query.entityId !== undefined ? (state.auditByEntity.get(query.entityId) ?? []) : state.audit;
     const out: AuditRow[] = [];
-    const rows = order === 'asc' ? state.audit : [...state.audit].reverse();
-    for (const row of rows) {
-      if (out.length >= query.limit) break;
-      if (query.afterSeq !== undefined && (order === 'asc' ? row.seq <= query.afterSeq : row.seq >= query.afterSeq)) continue;
-      if (query.entityId !== undefined && row.entityId !== query.entityId) continue;
-      out.push(clone(row));
+    if (order === 'asc') {
+      let index = query.afterSeq === undefined ? 0 : lowerSeq(rows, query.afterSeq + 1);
+      for (; index < rows.length && out.length < query.limit; index++) out.push(rows[index]!);
+    } else {
+      let index = (query.afterSeq === undefined ? rows.length : lowerSeq(rows, query.afterSeq)) - 1;
+      for (; index >= 0 && out.length < query.limit; index--) out.push(rows[index]!);
     }
+    return out;
+  }
+
+  async readAuditByEntity(tenant: string, query: AuditByEntityQuery): Promise<AuditRow[]> {
+    const state = this.tenant(tenant);
+    if (!state) return [];
+    const out: AuditRow[] = [];
+    const after = query.after;
+    let index = after ? state.entities.lowerBound(after.entityId) : 0;
+    for (; index < state.entities.length && out.length < query.limit; index++) {
+      const entityId = state.entities.at(index);
+      const rows = state.auditByEntity.get(entityId)!;
+      let start = 0;
+      if (after && entityId === after.entityId) start = lowerSeq(rows, after.seq + 1);
+      for (let i = start; i < rows.length && out.length < query.limit; i++) out.push(rows[i]!);
+    }
+    return out;
+  }
+
+  async scanRecords(tenant: string, query: RecordScanQuery): Promise<RecordRow[]> {
+    const state = this.tenant(tenant);
+    if (!state) return [];
+    const out: RecordRow[] = [];
+    let index = query.afterId === undefined ? 0 : state.ids.upperBound(query.afterId);
+    for (; index < state.ids.length && out.length < query.limit; index++) out.push(state.records.get(state.ids.at(index))!.row);
     return out;
   }
 
@@ -231,9 +328,29 @@ class MemoryReader implements AdapterReader {
   }
 }
 
+/** Index of the first row with `seq >= seq` in rows sorted by seq. */
+function lowerSeq(rows: readonly AuditRow[], seq: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** How to take back one change of a transaction. */
+type Undo =
+  | { readonly op: 'stored'; readonly state: TenantState; readonly stored: StoredRow }
+  | { readonly op: 'removed'; readonly state: TenantState; readonly stored: StoredRow }
+  | { readonly op: 'set'; readonly map: Map<string, string>; readonly key: string; readonly had: boolean; readonly previous: string | undefined }
+  | { readonly op: 'audit'; readonly state: TenantState; readonly length: number; readonly head: AuditHeadRow | undefined }
+  | { readonly op: 'tenant'; readonly tenant: string };
+
 /** A transaction: mutates the state directly and keeps an undo log to roll back. */
 class MemoryTransaction extends MemoryReader implements AdapterTransaction {
-  private readonly undo: Array<() => void> = [];
+  private readonly undo: Undo[] = [];
   private open = true;
 
   protected override tenant(tenant: string): TenantState | undefined {
@@ -251,22 +368,43 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
     if (!state) {
       state = newTenant();
       this.tenants.set(tenant, state);
-      this.undo.push(() => this.tenants.delete(tenant));
+      this.undo.push({ op: 'tenant', tenant });
     }
     return state;
   }
 
   /** Sets `map[key] = value` (or deletes it when `value` is undefined), remembering how to undo it. */
-  private set<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
-    const had = map.has(key);
-    const previous = map.get(key);
+  private set(map: Map<string, string>, key: string, value: string | undefined): void {
+    this.undo.push({ op: 'set', map, key, had: map.has(key), previous: map.get(key) });
     if (value === undefined) map.delete(key);
     else map.set(key, value);
-    this.undo.push(() => (had ? map.set(key, previous as V) : map.delete(key)));
   }
 
   end(commit: boolean): void {
-    if (!commit) for (let i = this.undo.length - 1; i >= 0; i--) this.undo[i]!();
+    if (!commit) {
+      for (let i = this.undo.length - 1; i >= 0; i--) {
+        const undo = this.undo[i]!;
+        switch (undo.op) {
+          case 'stored':
+            unindex(undo.state, undo.stored);
+            break;
+          case 'removed':
+            index(undo.state, undo.stored);
+            break;
+          case 'set':
+            if (undo.had) undo.map.set(undo.key, undo.previous!);
+            else undo.map.delete(undo.key);
+            break;
+          case 'audit':
+            truncateAudit(undo.state, undo.length);
+            undo.state.head = undo.head;
+            break;
+          case 'tenant':
+            this.tenants.delete(undo.tenant);
+            break;
+        }
+      }
+    }
     this.undo.length = 0;
     this.open = false;
   }
@@ -288,7 +426,7 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
         seen.add(key);
       }
     }
-    for (const write of writes) this.store(state, write);
+    for (const write of writes) this.store(state, toStored(write));
   }
 
   async updateRecords(tenant: string, updates: readonly RecordUpdate[]): Promise<string[]> {
@@ -296,18 +434,17 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
     const stale: string[] = [];
     for (const update of updates) {
       const current = state.records.get(update.row.id);
-      if (!current || current.collection !== update.row.collection || current.version !== update.expectedVersion) {
+      if (!current || current.row.collection !== update.row.collection || current.row.version !== update.expectedVersion) {
         stale.push(update.row.id);
         continue;
       }
-      const newKey = update.row.sourceSystem !== null && update.row.sourceExternalId !== null
-        ? sourceKey(update.row.collection, update.row.sourceSystem, update.row.sourceExternalId)
-        : undefined;
-      if (newKey !== undefined && state.bySource.has(newKey) && state.bySource.get(newKey) !== current.id) {
-        throw new UniqueViolation('source');
+      const { row } = update;
+      if (row.sourceSystem !== null && row.sourceExternalId !== null) {
+        const owner = state.bySource.get(sourceKey(row.collection, row.sourceSystem, row.sourceExternalId));
+        if (owner !== undefined && owner !== current.row.id) throw new UniqueViolation('source');
       }
       this.remove(state, current);
-      this.store(state, update);
+      this.store(state, toStored(update));
     }
     return stale;
   }
@@ -316,103 +453,42 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
     const state = this.writable(tenant);
     let count = 0;
     for (const id of new Set(ids)) {
-      const row = state.records.get(id);
-      if (row && row.collection === collection) {
-        this.remove(state, row);
+      const stored = state.records.get(id);
+      if (stored && stored.row.collection === collection) {
+        this.remove(state, stored);
         count++;
       }
     }
     return count;
   }
 
-  async reassignRecords(
-    tenant: string,
-    selection: ReassignSelection,
-    toCustomerId: string,
-  ): Promise<number> {
+  async reassignRecords(tenant: string, selection: ReassignSelection, toCustomerId: string): Promise<number> {
     const state = this.writable(tenant);
-    const selected = [...state.records.values()].filter((row) =>
-      'fromCustomerId' in selection ? row.customerId === selection.fromCustomerId : selection.homeCustomerIds.includes(row.homeCustomerId),
-    );
-    for (const row of selected) {
-      const entries = state.entriesByRecord.get(row.id) ?? [];
-      const links = this.linksOf(state, row.id); // before remove(), which drops them
-      this.remove(state, row);
-      const moved: RecordWrite = {
-        row: { ...row, customerId: toCustomerId },
-        links,
-        timeline: entries.map(({ entryId, at, kind, channel, purpose, status }) => ({ entryId, at, kind, channel, purpose, status })),
-      };
-      this.store(state, moved);
+    const homes = selection.homeCustomerIds === undefined ? undefined : new Set(selection.homeCustomerIds);
+    const selected: StoredRow[] = [];
+    for (const list of state.byCustomer.get(selection.fromCustomerId)?.values() ?? []) {
+      for (const row of list.items()) if (homes === undefined || homes.has(row.homeCustomerId)) selected.push(state.records.get(row.id)!);
+    }
+    for (const stored of selected) {
+      this.remove(state, stored);
+      const row = Object.freeze({ ...stored.row, customerId: toCustomerId });
+      this.store(state, {
+        row,
+        links: stored.links,
+        entries: stored.entries.map((entry) => Object.freeze({ ...entry, customerId: toCustomerId })),
+      });
     }
     return selected.length;
   }
 
-  private linksOf(state: TenantState, recordId: string): RecordWrite['links'] {
-    return (state.linksByRecord.get(recordId) ?? []).map(({ kind, ref }) => ({ kind, ref }));
+  private store(state: TenantState, stored: StoredRow): void {
+    index(state, stored);
+    this.undo.push({ op: 'stored', state, stored });
   }
 
-  private store(state: TenantState, write: RecordWrite): void {
-    const row = clone(write.row);
-    this.set(state.records, row.id, row);
-    if (row.sourceSystem !== null && row.sourceExternalId !== null) {
-      this.set(state.bySource, sourceKey(row.collection, row.sourceSystem, row.sourceExternalId), row.id);
-    }
-    const links: LinkRow[] = write.links.map(({ kind, ref }) => ({ kind, ref, at: row.at, recordId: row.id, collection: row.collection }));
-    this.set(state.linksByRecord, row.id, links);
-    for (const link of links) {
-      const key = linkKey(link.kind, link.ref);
-      let byRecord = state.links.get(key);
-      if (!byRecord) {
-        byRecord = new Map();
-        this.set(state.links, key, byRecord);
-      }
-      this.set(byRecord, row.id, link);
-    }
-    const entries: TimelineRow[] = write.timeline.map((entry) => ({
-      ...entry,
-      customerId: row.customerId,
-      homeCustomerId: row.homeCustomerId,
-      recordId: row.id,
-      collection: row.collection,
-    }));
-    this.set(state.entriesByRecord, row.id, entries);
-    for (const entry of entries) {
-      let timeline = state.timelines.get(row.customerId);
-      if (!timeline) {
-        timeline = [];
-        this.set(state.timelines, row.customerId, timeline);
-      }
-      const at = lowerBound(timeline, entry.at, entry.entryId);
-      timeline.splice(at, 0, entry);
-      const list = timeline;
-      this.undo.push(() => list.splice(lowerBound(list, entry.at, entry.entryId), 1));
-    }
-  }
-
-  private remove(state: TenantState, row: RecordRow): void {
-    this.set(state.records, row.id, undefined);
-    if (row.sourceSystem !== null && row.sourceExternalId !== null) {
-      this.set(state.bySource, sourceKey(row.collection, row.sourceSystem, row.sourceExternalId), undefined);
-    }
-    for (const link of state.linksByRecord.get(row.id) ?? []) {
-      const key = linkKey(link.kind, link.ref);
-      const byRecord = state.links.get(key);
-      if (!byRecord) continue;
-      this.set(byRecord, row.id, undefined);
-      if (byRecord.size === 0) this.set(state.links, key, undefined);
-    }
-    this.set(state.linksByRecord, row.id, undefined);
-    for (const entry of state.entriesByRecord.get(row.id) ?? []) {
-      const timeline = state.timelines.get(entry.customerId);
-      if (!timeline) continue;
-      const at = lowerBound(timeline, entry.at, entry.entryId);
-      if (timeline[at]?.entryId === entry.entryId) {
-        timeline.splice(at, 1);
-        this.undo.push(() => timeline.splice(lowerBound(timeline, entry.at, entry.entryId), 0, entry));
-      }
-    }
-    this.set(state.entriesByRecord, row.id, undefined);
+  private remove(state: TenantState, stored: StoredRow): void {
+    unindex(state, stored);
+    this.undo.push({ op: 'removed', state, stored });
   }
 
   async putIdentifiers(tenant: string, rows: readonly IdentifierRow[], options?: { replace?: boolean }): Promise<void> {
@@ -434,14 +510,19 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
 
   async appendAudit(tenant: string, rows: readonly AuditRow[], head: AuditHeadRow): Promise<void> {
     const state = this.writable(tenant);
-    const length = state.audit.length;
-    const previousHead = state.head;
-    state.audit.push(...rows.map(clone));
+    this.undo.push({ op: 'audit', state, length: state.audit.length, head: state.head });
+    for (const given of rows) {
+      const row = Object.freeze({ seq: given.seq, entityId: given.entityId, entry: given.entry });
+      state.audit.push(row);
+      let list = state.auditByEntity.get(row.entityId);
+      if (!list) {
+        list = [];
+        state.auditByEntity.set(row.entityId, list);
+        state.entities.insert(row.entityId);
+      }
+      list.push(row);
+    }
     state.head = { ...head };
-    this.undo.push(() => {
-      state.audit.length = length;
-      state.head = previousHead;
-    });
   }
 
   async putSubjectKeys(tenant: string, rows: readonly SubjectKeyRow[]): Promise<void> {
@@ -452,6 +533,87 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
   async deleteSubjectKeys(tenant: string, subjectIds: readonly string[]): Promise<void> {
     const state = this.writable(tenant);
     for (const subjectId of subjectIds) this.set(state.keys, subjectId, undefined);
+  }
+}
+
+/** A write as stored: the row and what is derived from it, frozen (they are handed out as they are). */
+function toStored(write: RecordWrite): StoredRow {
+  const row = Object.freeze({ ...write.row });
+  const links: LinkRow[] = [];
+  for (const { kind, ref } of write.links) {
+    if (!links.some((link) => link.kind === kind && link.ref === ref)) links.push(Object.freeze({ kind, ref, at: row.at, recordId: row.id, collection: row.collection }));
+  }
+  const entries = write.timeline.map((entry) =>
+    Object.freeze({
+      entryId: entry.entryId,
+      customerId: row.customerId,
+      homeCustomerId: row.homeCustomerId,
+      at: entry.at,
+      kind: entry.kind,
+      channel: entry.channel,
+      purpose: entry.purpose,
+      status: entry.status,
+      recordId: row.id,
+      collection: row.collection,
+    }),
+  );
+  return { row, links, entries };
+}
+
+function listOf<K, T>(map: Map<K, SortedList<T>>, key: K, compare: (a: T, b: T) => number): SortedList<T> {
+  let list = map.get(key);
+  if (!list) {
+    list = new SortedList(compare);
+    map.set(key, list);
+  }
+  return list;
+}
+
+/** Adds a stored record to every index. */
+function index(state: TenantState, stored: StoredRow): void {
+  const { row } = stored;
+  state.records.set(row.id, stored);
+  state.ids.insert(row.id);
+  if (row.sourceSystem !== null && row.sourceExternalId !== null) state.bySource.set(sourceKey(row.collection, row.sourceSystem, row.sourceExternalId), row.id);
+  listOf(state.byTime, row.collection, byRowTime).insert(row);
+  let collections = state.byCustomer.get(row.customerId);
+  if (!collections) {
+    collections = new Map();
+    state.byCustomer.set(row.customerId, collections);
+  }
+  listOf(collections, row.collection, byRowTime).insert(row);
+  for (const link of stored.links) listOf(state.links, linkKey(link.kind, link.ref), byLinkTime).insert(link);
+  for (const entry of stored.entries) listOf(state.timelines, entry.customerId, byEntryTime).insert(entry);
+}
+
+/** Removes a stored record from every index. */
+function unindex(state: TenantState, stored: StoredRow): void {
+  const { row } = stored;
+  state.records.delete(row.id);
+  state.ids.remove(row.id);
+  if (row.sourceSystem !== null && row.sourceExternalId !== null) {
+    const key = sourceKey(row.collection, row.sourceSystem, row.sourceExternalId);
+    if (state.bySource.get(key) === row.id) state.bySource.delete(key);
+  }
+  state.byTime.get(row.collection)?.remove(row);
+  state.byCustomer.get(row.customerId)?.get(row.collection)?.remove(row);
+  for (const link of stored.links) {
+    const key = linkKey(link.kind, link.ref);
+    const list = state.links.get(key);
+    list?.remove(link);
+    if (list?.length === 0) state.links.delete(key);
+  }
+  for (const entry of stored.entries) state.timelines.get(entry.customerId)?.remove(entry);
+}
+
+function truncateAudit(state: TenantState, length: number): void {
+  for (const row of state.audit.splice(length)) {
+    const list = state.auditByEntity.get(row.entityId)!;
+    list.pop();
+    if (list.length === 0) {
+      state.auditByEntity.delete(row.entityId);
+      state.entities.remove(row.entityId);
+    }
   }
 }
 
@@ -504,6 +666,8 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StorageAdapte
     listLinked: read(reader.listLinked.bind(reader)),
     getIdentifiers: read(reader.getIdentifiers.bind(reader)),
     readAudit: read(reader.readAudit.bind(reader)),
+    readAuditByEntity: read(reader.readAuditByEntity.bind(reader)),
+    scanRecords: read(reader.scanRecords.bind(reader)),
     getAuditHead: read(reader.getAuditHead.bind(reader)),
     getSubjectKeys: read(reader.getSubjectKeys.bind(reader)),
     async transaction<T>(fn: (tx: AdapterTransaction) => Promise<T>): Promise<T> {

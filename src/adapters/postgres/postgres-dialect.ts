@@ -1,5 +1,5 @@
 import { DummyDriver, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Dialect } from 'kysely';
-import type { AuditHeadRow, JsonDocument } from '../contract.js';
+import type { AuditHeadRow } from '../contract.js';
 import type { DriverErrorKind, SqlDialect } from '../sql/sql-dialect.js';
 import { CONSTRAINTS } from '../sql/tables.js';
 
@@ -49,7 +49,7 @@ export function postgresDialect(schema: string | undefined): SqlDialect {
       nowIso: sql`(to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
       clusteredTableSuffix: undefined,
     },
-    castTypes: { integer: 'integer', json: 'jsonb' },
+    castTypes: { integer: 'integer' },
     beginTransactionSql: 'begin',
     compileOnlyDialect(): Dialect {
       return {
@@ -59,9 +59,7 @@ export function postgresDialect(schema: string | undefined): SqlDialect {
         createQueryCompiler: () => new PostgresQueryCompiler(),
       };
     },
-    encodeJson: (document: JsonDocument) => JSON.stringify(document),
-    // pg parses jsonb itself; a pool configured to return raw text still works.
-    decodeJson: (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as JsonDocument,
+    inList: (column, values) => sql`${column} = any(${[...values]}::text[])`,
     classifyError,
     async lockTenant(db, tenant): Promise<AuditHeadRow | undefined> {
       // Creates the head row when the tenant has none (seq 0: no chain yet) and locks it in one

@@ -49,7 +49,7 @@ export async function migrate(
       const next = migrations[done.length];
       if (!next) return { current: done[done.length - 1] };
       try {
-        for (const statement of next.statements(db, dialect.columnTypes)) await statement.execute();
+        for (const statement of next.statements(db, dialect.columnTypes, dialect.schema)) await statement.execute();
         await db.insertInto(TABLES.migrations).values({ name: next.name } as never).execute();
       } catch (error) {
         throw new MigrationError(next.name, 'a schema statement was refused by the database; nothing of this migration was kept', {

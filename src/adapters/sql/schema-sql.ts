@@ -18,7 +18,7 @@ export function schemaSql(
   const db = dialect.schema === undefined ? compiler : compiler.withSchema(dialect.schema);
   const statements: SchemaStatement[] = [...dialect.preludeStatements(db), migrationTableStatement(db, dialect.columnTypes)];
   for (const migration of migrations) {
-    statements.push(...migration.statements(db, dialect.columnTypes));
+    statements.push(...migration.statements(db, dialect.columnTypes, dialect.schema));
     statements.push(db.insertInto(TABLES.migrations).values({ name: sql.lit(migration.name) }));
   }
   if (policies) statements.push(...policies(db));

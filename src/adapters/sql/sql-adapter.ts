@@ -117,6 +117,8 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
     listLinked: (...args) => reader.listLinked(...args),
     getIdentifiers: (...args) => reader.getIdentifiers(...args),
     readAudit: (...args) => reader.readAudit(...args),
+    readAuditByEntity: (...args) => reader.readAuditByEntity(...args),
+    scanRecords: (...args) => reader.scanRecords(...args),
     getAuditHead: (...args) => reader.getAuditHead(...args),
     getSubjectKeys: (...args) => reader.getSubjectKeys(...args),
 

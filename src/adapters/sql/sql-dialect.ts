@@ -1,5 +1,5 @@
-import type { Dialect, Expression, Kysely } from 'kysely';
-import type { AuditHeadRow, JsonDocument } from '../contract.js';
+import type { Dialect, Expression, Kysely, RawBuilder } from 'kysely';
+import type { AuditHeadRow } from '../contract.js';
 import type { SchemaStatement } from './migrations.js';
 import type { TouchlogTables } from './tables.js';
 
@@ -22,7 +22,10 @@ export interface ColumnTypes {
   readonly integer: 'integer';
   /** Audit sequence numbers. */
   readonly sequence: 'integer' | 'bigint';
-  /** A JSON document column. */
+  /**
+   * The document column type of migration `0001_initial` (`text` in SQLite, `jsonb` in
+   * PostgreSQL); `0002_bound_records` made documents `text` everywhere.
+   */
   readonly json: 'text' | 'jsonb';
   /** Default of `touchlog_migrations.applied_at`: the current UTC instant as ISO text. */
   readonly nowIso: Expression<unknown>;
@@ -43,15 +46,17 @@ export interface SqlDialect {
   readonly maxParameters: number;
   readonly columnTypes: ColumnTypes;
   /** SQL type to cast a parameter to where the database cannot infer it (`VALUES` lists). */
-  readonly castTypes: { readonly integer: string; readonly json: string };
+  readonly castTypes: { readonly integer: string };
   /** Statement that starts a write transaction. */
   readonly beginTransactionSql: string;
   /** A Kysely dialect that compiles queries without a connection (for the plain SQL export). */
   compileOnlyDialect(): Dialect;
-  /** A document as a statement parameter. */
-  encodeJson(document: JsonDocument): unknown;
-  /** A document column value as read back. */
-  decodeJson(value: unknown): JsonDocument;
+  /**
+   * `column IN (values)`, as the dialect plans best: a list of parameters (SQLite), or one array
+   * parameter (PostgreSQL `= any($1)`, one statement shape whatever the count, and a plan that
+   * does not depend on it).
+   */
+  inList(column: RawBuilder<unknown>, values: readonly string[]): RawBuilder<unknown>;
   /** Tells what a driver error means, from its code (and which constraint, for unique violations). */
   classifyError(error: unknown): DriverErrorKind;
   /**

@@ -1,7 +1,8 @@
-import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type {
   AdapterReader,
   AuditHeadRow,
+  AuditByEntityQuery,
   AuditQuery,
   AuditRow,
   Collection,
@@ -10,6 +11,7 @@ import type {
   LinkQuery,
   RecordQuery,
   RecordRow,
+  RecordScanQuery,
   SourceKey,
   SubjectKeyRow,
   TimelineHit,
@@ -20,7 +22,7 @@ import type { QueryScope } from './query-scope.js';
 import { toAuditRow, toRecordRow, toTimelineRow, unique, type StoredEntry, type StoredRecord } from './rows.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { StatementShapes } from './statement-shapes.js';
-import type { TouchlogTables } from './tables.js';
+import { TABLES, type TouchlogTables } from './tables.js';
 
 /** Parameters kept free in a lookup statement for the tenant, collection and the like. */
 const RESERVED_PARAMETERS = 8;
@@ -54,6 +56,11 @@ export class SqlReader implements AdapterReader {
     protected readonly shapes: StatementShapes,
   ) {}
 
+  /** A table name as raw SQL, qualified with the dialect's schema (for statements Kysely cannot build). */
+  protected table(name: string): RawBuilder<unknown> {
+    return this.dialect.schema === undefined ? sql.id(name) : sql.id(this.dialect.schema, name);
+  }
+
   /** Ids per lookup statement. */
   protected get lookupSize(): number {
     return Math.min(1000, this.dialect.maxParameters - RESERVED_PARAMETERS);
@@ -67,33 +74,32 @@ export class SqlReader implements AdapterReader {
         const { rows } = await this.shapes.execute(db, `records:${chunk.length}`, [tenant, collection, ...chunk], () =>
           db.selectFrom('touchlog_records').selectAll().where('tenant_id', '=', tenant).where('collection', '=', collection).where('id', 'in', chunk).compile(),
         );
-        for (const row of rows) out.push(toRecordRow(this.dialect, row as StoredRecord));
+        for (const row of rows) out.push(toRecordRow(row as StoredRecord));
       }
       return out;
     });
   }
 
+  /** One statement per source system and chunk of ids: `system = ? and external_id in (...)`, which the source key index answers directly. */
   async getRecordsBySource(tenant: string, collection: Collection, keys: readonly SourceKey[]): Promise<RecordRow[]> {
     if (keys.length === 0) return [];
+    const bySystem = new Map<string, string[]>();
+    for (const key of keys) {
+      const ids = bySystem.get(key.system);
+      if (ids) ids.push(key.externalId);
+      else bySystem.set(key.system, [key.externalId]);
+    }
     return this.scope.run(tenant, 'reading records by source', async (db) => {
-      const byId = new Map<string, RecordRow>();
-      for (const chunk of chunks(keys, Math.floor(this.lookupSize / 2))) {
-        const rows = await db
-          .selectFrom('touchlog_records')
-          .selectAll()
-          .where('tenant_id', '=', tenant)
-          .where('collection', '=', collection)
-          .where((eb) =>
-            eb(
-              eb.refTuple('source_system', 'source_external_id'),
-              'in',
-              chunk.map((key) => eb.tuple(key.system, key.externalId)),
-            ),
-          )
-          .execute();
-        for (const row of rows) byId.set(row.id, toRecordRow(this.dialect, row as StoredRecord));
+      const out: RecordRow[] = [];
+      for (const [system, ids] of bySystem) {
+        for (const chunk of chunks(unique(ids), this.lookupSize)) {
+          const { rows } = await sql<StoredRecord>`select * from ${this.table(TABLES.records)}
+            where tenant_id = ${tenant} and collection = ${collection} and source_system = ${system}
+              and ${this.dialect.inList(sql.ref('source_external_id'), chunk)}`.execute(db);
+          for (const row of rows) out.push(toRecordRow(row));
+        }
       }
-      return [...byId.values()];
+      return out;
     });
   }
 
@@ -128,25 +134,22 @@ export class SqlReader implements AdapterReader {
         select = afterKeyset(select, 'at', 'id', query.after, query.order);
         return select.orderBy('at', query.order).orderBy('id', query.order).limit(query.limit).compile();
       });
-      return rows.map((row) => toRecordRow(this.dialect, row as StoredRecord));
+      return rows.map((row) => toRecordRow(row as StoredRecord));
     });
   }
 
   /**
-   * The hot read path: its SQL is built once per shape of query (which filters, how many values,
-   * order, first page or not) and reused, see {@link StatementShapes}.
+   * The hot read path, one statement: the records' own entries, one arm per collection (each a
+   * range of the customer index, in order), and the further entries of the timeline table, merged
+   * by `(at, record, kind)` under one LIMIT. Each arm reads only as far as the page needs, so a
+   * page costs the same whatever the size of the customer's history. Its SQL is built once per
+   * shape of query (which filters, how many values, order, first page or not) and reused, see
+   * {@link StatementShapes}.
    */
   async listTimeline(tenant: string, query: TimelineQuery): Promise<TimelineHit[]> {
     if (emptyFilter(query.kinds, query.channels, query.purposes, query.statuses)) return [];
     const { from, to, kinds, channels, purposes, statuses, link, after, order } = query;
-    // The values in the order the statement below binds them.
-    const parameters: unknown[] = [tenant, query.customerId];
-    if (from !== undefined) parameters.push(from);
-    if (to !== undefined) parameters.push(to);
-    for (const list of [kinds, channels, purposes, statuses]) if (list) parameters.push(...list);
-    if (link) parameters.push(link.kind, link.ref);
-    if (after) parameters.push(after.at, after.id);
-    parameters.push(query.limit);
+    const afterEntry = after ? splitEntryId(after.id) : undefined;
     const shape = [
       'timeline',
       order,
@@ -156,34 +159,59 @@ export class SqlReader implements AdapterReader {
       link !== undefined,
       after !== undefined,
     ].join(':');
+    // Every arm binds the same values, in this order; the statement binds the limit last.
+    const armParameters: unknown[] = [tenant, query.customerId];
+    if (from !== undefined) armParameters.push(from);
+    if (to !== undefined) armParameters.push(to);
+    for (const list of [kinds, channels, purposes, statuses]) if (list) armParameters.push(...list);
+    if (link) armParameters.push(link.kind, link.ref);
+    if (after) armParameters.push(after.at, afterEntry!.recordId, after.at, afterEntry!.recordId, afterEntry!.kind);
+    const parameters: unknown[] = [];
+    for (let arm = 0; arm < TIMELINE_ARMS.length; arm++) parameters.push(...armParameters);
+    parameters.push(query.limit);
     return this.scope.run(tenant, 'reading a timeline', async (db) => {
       const result = await this.shapes.execute(db, shape, parameters, () => {
-        let select = timelineSelect(db).where('t.tenant_id', '=', tenant).where('t.customer_id', '=', query.customerId);
-        if (from !== undefined) select = select.where('t.at', '>=', from);
-        if (to !== undefined) select = select.where('t.at', '<', to);
-        if (kinds) select = select.where('t.kind', 'in', kinds);
-        if (channels) select = select.where('t.channel', 'in', channels);
-        if (purposes) select = select.where('t.purpose', 'in', purposes);
-        if (statuses) select = select.where('t.status', 'in', statuses);
-        if (link) {
-          select = select.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('touchlog_links as l')
-                .select('l.record_id')
-                .whereRef('l.tenant_id', '=', 't.tenant_id')
-                .whereRef('l.record_id', '=', 't.record_id')
-                .where('l.kind', '=', link.kind)
-                .where('l.ref', '=', link.ref),
-            ),
-          );
-        }
-        select = afterKeyset(select, 't.at', 't.entry_id', after, order);
-        return select.orderBy('t.at', order).orderBy('t.entry_id', order).limit(query.limit).compile();
+        const records = this.table(TABLES.records);
+        const timeline = this.table(TABLES.timeline);
+        const links = this.table(TABLES.links);
+        const descending = order === 'desc';
+        const arms = TIMELINE_ARMS.map((collection) => {
+          // e: where the entry's columns are (the record's row, or the timeline table's).
+          const e = collection === undefined ? 't' : 'r';
+          const atColumn = sql.ref(`${e}.at`);
+          const idColumn = sql.ref(collection === undefined ? 't.record_id' : 'r.id');
+          const kindColumn = sql.ref(collection === undefined ? 't.kind' : 'r.entry_kind');
+          const conditions: RawBuilder<unknown>[] =
+            collection === undefined
+              ? [sql`r.tenant_id = t.tenant_id`, sql`r.id = t.record_id`, sql`t.tenant_id = ${tenant}`, sql`t.customer_id = ${query.customerId}`]
+              : [sql`r.tenant_id = ${tenant}`, sql`r.customer_id = ${query.customerId}`, sql`r.collection = ${sql.lit(collection)}`, sql`r.entry_kind is not null`];
+          if (from !== undefined) conditions.push(sql`${atColumn} >= ${from}`);
+          if (to !== undefined) conditions.push(sql`${atColumn} < ${to}`);
+          if (kinds) conditions.push(sql`${kindColumn} in (${sql.join(kinds)})`);
+          if (channels) conditions.push(sql`${sql.ref(`${e}.channel`)} in (${sql.join(channels)})`);
+          if (purposes) conditions.push(sql`${sql.ref(`${e}.purpose`)} in (${sql.join(purposes)})`);
+          if (statuses) conditions.push(sql`${sql.ref(`${e}.status`)} in (${sql.join(statuses)})`);
+          if (link) {
+            conditions.push(sql`exists (select 1 from ${links} l where l.tenant_id = r.tenant_id and l.record_id = r.id and l.kind = ${link.kind} and l.ref = ${link.ref})`);
+          }
+          if (after) {
+            const [wide, strict] = descending ? [sql.raw('<='), sql.raw('<')] : [sql.raw('>='), sql.raw('>')];
+            // The first bound is what an index range can use; the second is the exact position.
+            conditions.push(sql`(${atColumn}, ${idColumn}) ${wide} (${after.at}, ${afterEntry!.recordId})`);
+            conditions.push(sql`(${atColumn}, ${idColumn}, ${kindColumn}) ${strict} (${after.at}, ${afterEntry!.recordId}, ${afterEntry!.kind})`);
+          }
+          const entryColumns = sql`${atColumn} as e_at, ${idColumn} as e_record_id, ${kindColumn} as e_kind, ${sql.ref(`${e}.channel`)} as e_channel, ${sql.ref(`${e}.purpose`)} as e_purpose, ${sql.ref(`${e}.status`)} as e_status`;
+          // The timeline table drives its arm (CROSS JOIN fixes the join order in SQLite): the
+          // customer's entries in order, each joined to its record.
+          const source = collection === undefined ? sql`${timeline} t cross join ${records} r` : sql`${records} r`;
+          return sql`select r.*, ${entryColumns} from ${source} where ${sql.join(conditions, sql` and `)}`;
+        });
+        const direction = sql.raw(descending ? 'desc' : 'asc');
+        return sql`${sql.join(arms, sql` union all `)} order by e_at ${direction}, e_record_id ${direction}, e_kind ${direction} limit ${query.limit}`.compile(db);
       });
       return result.rows.map((row) => {
         const stored = row as unknown as StoredEntry & StoredRecord;
-        return { entry: toTimelineRow(stored, query.customerId), record: toRecordRow(this.dialect, stored) };
+        return { entry: toTimelineRow(stored, query.customerId), record: toRecordRow(stored) };
       });
     });
   }
@@ -201,7 +229,7 @@ export class SqlReader implements AdapterReader {
       if (query.collections) select = select.where('l.collection', 'in', query.collections);
       select = afterKeyset(select, 'l.at', 'l.record_id', query.after, query.order);
       const rows = await select.orderBy('l.at', query.order).orderBy('l.record_id', query.order).limit(query.limit).execute();
-      return rows.map((row) => toRecordRow(this.dialect, row as StoredRecord));
+      return rows.map((row) => toRecordRow(row as StoredRecord));
     });
   }
 
@@ -226,7 +254,26 @@ export class SqlReader implements AdapterReader {
       if (query.entityId !== undefined) select = select.where('entity_id', '=', query.entityId);
       if (query.afterSeq !== undefined) select = select.where('seq', order === 'asc' ? '>' : '<', query.afterSeq);
       const rows = await select.orderBy('seq', order).limit(query.limit).execute();
-      return rows.map((row) => toAuditRow(this.dialect, row));
+      return rows.map((row) => toAuditRow(row));
+    });
+  }
+
+  async readAuditByEntity(tenant: string, query: AuditByEntityQuery): Promise<AuditRow[]> {
+    return this.scope.run(tenant, 'reading the audit trail', async (db) => {
+      let select = db.selectFrom('touchlog_audit').select(['seq', 'entity_id', 'entry']).where('tenant_id', '=', tenant);
+      const after = query.after;
+      if (after) select = select.where((eb) => eb(eb.refTuple('entity_id', 'seq'), '>', eb.tuple(after.entityId, after.seq)));
+      const rows = await select.orderBy('entity_id').orderBy('seq').limit(query.limit).execute();
+      return rows.map((row) => toAuditRow(row));
+    });
+  }
+
+  async scanRecords(tenant: string, query: RecordScanQuery): Promise<RecordRow[]> {
+    return this.scope.run(tenant, 'reading records', async (db) => {
+      let select = db.selectFrom('touchlog_records').selectAll().where('tenant_id', '=', tenant);
+      if (query.afterId !== undefined) select = select.where('id', '>', query.afterId);
+      const rows = await select.orderBy('id').limit(query.limit).execute();
+      return rows.map((row) => toRecordRow(row as StoredRecord));
     });
   }
 
@@ -250,23 +297,15 @@ export class SqlReader implements AdapterReader {
 }
 
 /**
- * Timeline entries joined with their records; entry columns renamed so they cannot clash. An
- * entry's customers are always its record's (they are written and moved together), so they are
- * not read twice.
+ * The arms of a timeline statement: each history collection's own entries (on the record rows),
+ * and (`undefined`) the timeline table's further entries.
  */
-function timelineSelect(db: Kysely<TouchlogTables>) {
-  return db
-    .selectFrom('touchlog_timeline as t')
-    .innerJoin('touchlog_records as r', (join) => join.onRef('r.tenant_id', '=', 't.tenant_id').onRef('r.id', '=', 't.record_id'))
-    .selectAll('r')
-    .select([
-      't.entry_id',
-      't.at as entry_at',
-      't.kind as entry_kind',
-      't.channel as entry_channel',
-      't.purpose as entry_purpose',
-      't.status as entry_status',
-    ]);
+const TIMELINE_ARMS: readonly (Collection | undefined)[] = ['interactions', 'communications', 'financial', 'followUps', undefined];
+
+/** An entry id (`recordId:kind`) as its record id and kind. */
+function splitEntryId(entryId: string): { recordId: string; kind: string } {
+  const colon = entryId.indexOf(':');
+  return colon === -1 ? { recordId: entryId, kind: '' } : { recordId: entryId.slice(0, colon), kind: entryId.slice(colon + 1) };
 }
 
 /** The head of a tenant's audit chain; a placeholder row (seq 0) left by `lockTenant` is no head. */

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   ReassignSelection,
   AdapterTransaction,
@@ -48,11 +48,6 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
     };
   }
 
-  /** A table name as raw SQL, qualified with the dialect's schema (for statements Kysely cannot build). */
-  private table(name: string): RawBuilder<unknown> {
-    return this.dialect.schema === undefined ? sql.id(name) : sql.id(this.dialect.schema, name);
-  }
-
   async lockTenant(tenant: string): Promise<AuditHeadRow | undefined> {
     return this.scope.run(tenant, 'locking the tenant', (db) => this.dialect.lockTenant(db, tenant));
   }
@@ -60,7 +55,7 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
   async insertRecords(tenant: string, writes: readonly RecordWrite[]): Promise<void> {
     if (writes.length === 0) return;
     await this.scope.run(tenant, 'inserting records', async (db) => {
-      const records = writes.map((write) => recordValues(this.dialect, tenant, write.row));
+      const records = writes.map((write) => recordValues(tenant, write));
       for (const chunk of chunks(records, this.rowsPer.records)) await this.shapes.insert(db, 'touchlog_records', COLUMNS.records, chunk);
       await this.insertDerived(db, tenant, writes);
     });
@@ -111,7 +106,7 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
     const { castTypes } = this.dialect;
     const parameters: unknown[] = [];
     for (const update of updates) {
-      const values = recordValues(this.dialect, tenant, update.row);
+      const values = recordValues(tenant, update);
       parameters.push(values.id, update.expectedVersion);
       for (const column of UPDATED_COLUMNS) parameters.push(values[column]);
     }
@@ -124,7 +119,7 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
         return sql`(${sql.join(
           values.map((value, i) => {
             const column = i === 0 ? 'id' : i === 1 ? 'expected_version' : UPDATED_COLUMNS[i - 2]!;
-            return column === 'version' || column === 'expected_version' ? cast(value, castTypes.integer) : column === 'data' ? cast(value, castTypes.json) : sql`${value}`;
+            return column === 'version' || column === 'expected_version' ? cast(value, castTypes.integer) : sql`${value}`;
           }),
         )})`;
       });
@@ -163,33 +158,19 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
     });
   }
 
-  async reassignRecords(
-    tenant: string,
-    selection: ReassignSelection,
-    toCustomerId: string,
-  ): Promise<number> {
-    const [column, customers] =
-      'fromCustomerId' in selection
-        ? (['customer_id', [selection.fromCustomerId]] as const)
-        : (['home_customer_id', unique(selection.homeCustomerIds)] as const);
-    if (customers.length === 0) return 0;
+  async reassignRecords(tenant: string, selection: ReassignSelection, toCustomerId: string): Promise<number> {
+    const homes = selection.homeCustomerIds === undefined ? undefined : unique(selection.homeCustomerIds);
+    if (homes?.length === 0) return 0;
     return this.scope.run(tenant, 'moving records to another customer', async (db) => {
       let moved = 0;
-      for (const chunk of chunks(customers, this.lookupSize)) {
-        const selected = db.selectFrom('touchlog_records').select('id').where('tenant_id', '=', tenant).where(column, 'in', chunk);
-        // Entries follow their records; move them first, while the selection still finds the records.
-        await db
-          .updateTable('touchlog_timeline')
-          .set({ customer_id: toCustomerId })
-          .where('tenant_id', '=', tenant)
-          .where('record_id', 'in', selected)
-          .execute();
-        const result = await db
-          .updateTable('touchlog_records')
-          .set({ customer_id: toCustomerId })
-          .where('tenant_id', '=', tenant)
-          .where(column, 'in', chunk)
-          .executeTakeFirst();
+      for (const chunk of homes === undefined ? [undefined] : chunks(homes, this.lookupSize)) {
+        // Entries in the timeline table follow their records; move them first, while the selection still finds them.
+        let entries = db.updateTable('touchlog_timeline').set({ customer_id: toCustomerId }).where('tenant_id', '=', tenant).where('customer_id', '=', selection.fromCustomerId);
+        if (chunk) entries = entries.where('home_customer_id', 'in', chunk);
+        await entries.execute();
+        let records = db.updateTable('touchlog_records').set({ customer_id: toCustomerId }).where('tenant_id', '=', tenant).where('customer_id', '=', selection.fromCustomerId);
+        if (chunk) records = records.where('home_customer_id', 'in', chunk);
+        const result = await records.executeTakeFirst();
         moved += Number(result.numUpdatedRows);
       }
       return moved;
@@ -222,7 +203,7 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
 
   async appendAudit(tenant: string, rows: readonly AuditRow[], head: AuditHeadRow): Promise<void> {
     await this.scope.run(tenant, 'appending to the audit trail', async (db) => {
-      const values = rows.map((row) => auditValues(this.dialect, tenant, row));
+      const values = rows.map((row) => auditValues(tenant, row));
       for (const chunk of chunks(values, this.rowsPer.audit)) await this.shapes.insert(db, 'touchlog_audit', COLUMNS.audit, chunk);
       await db
         .insertInto('touchlog_audit_heads')

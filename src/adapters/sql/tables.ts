@@ -41,8 +41,12 @@ export const CONSTRAINTS = {
   identifier: 'touchlog_identifiers_pkey',
 } as const;
 
-/** A document column: JSON text in SQLite, `jsonb` in PostgreSQL (parsed by the driver). */
-export type JsonColumn = unknown;
+/**
+ * A document column: JSON text, stored and returned byte for byte (the audit trail commits to the
+ * bytes). PostgreSQL databases created before migration `0002_bound_records` held `jsonb` here;
+ * that migration turns the columns into `text`.
+ */
+export type DocumentColumn = string;
 
 export interface RecordsTable {
   tenant_id: string;
@@ -62,7 +66,15 @@ export interface RecordsTable {
   source_hash: string | null;
   created_at: string;
   updated_at: string;
-  data: JsonColumn;
+  /** Salt of the state digest the audit trail keeps (null on rows written before 0002). */
+  salt: string | null;
+  /**
+   * Kind of the record's own timeline entry (`interaction`, `invoice_issued`...), which lives on
+   * the row itself; null for records with no entry (customers, copies of another record's event)
+   * and for rows written before 0002, whose entries are all in the timeline table.
+   */
+  entry_kind: string | null;
+  data: DocumentColumn;
 }
 
 export interface LinksTable {
@@ -99,7 +111,7 @@ export interface AuditTable {
   /** `bigint` in PostgreSQL, which the driver returns as a string: read it through `Number()`. */
   seq: number | string;
   entity_id: string;
-  entry: JsonColumn;
+  entry: DocumentColumn;
 }
 
 export interface AuditHeadsTable {
@@ -152,6 +164,8 @@ export const COLUMNS = {
     'source_hash',
     'created_at',
     'updated_at',
+    'salt',
+    'entry_kind',
     'data',
   ],
   links: ['tenant_id', 'record_id', 'kind', 'ref', 'at', 'collection'],

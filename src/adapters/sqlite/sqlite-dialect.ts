@@ -1,5 +1,4 @@
 import { DummyDriver, sql, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, type Dialect } from 'kysely';
-import type { JsonDocument } from '../contract.js';
 import { readAuditHead } from '../sql/sql-reader.js';
 import type { DriverErrorKind, SqlDialect } from '../sql/sql-dialect.js';
 import { TABLES } from '../sql/tables.js';
@@ -43,7 +42,7 @@ export const sqliteDialect: SqlDialect = {
     nowIso: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`,
     clusteredTableSuffix: sql`without rowid`,
   },
-  castTypes: { integer: 'integer', json: 'text' },
+  castTypes: { integer: 'integer' },
   // Takes the write lock up front: a deferred transaction that reads, then writes, fails with
   // SQLITE_BUSY_SNAPSHOT at once when another connection wrote meanwhile, whatever busy_timeout says.
   beginTransactionSql: 'begin immediate',
@@ -55,8 +54,7 @@ export const sqliteDialect: SqlDialect = {
       createQueryCompiler: () => new SqliteQueryCompiler(),
     };
   },
-  encodeJson: (document: JsonDocument) => JSON.stringify(document),
-  decodeJson: (value: unknown) => JSON.parse(value as string) as JsonDocument,
+  inList: (column, values) => sql`${column} in (${sql.join(values)})`,
   classifyError,
   // BEGIN IMMEDIATE already holds the database's write lock: writers are serialised.
   lockTenant: (db, tenant) => readAuditHead(db, tenant),
