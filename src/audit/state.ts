@@ -1,4 +1,5 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+import { sha256 } from './sha256.js';
 
 /**
  * Binding stored records to the audit trail. Every entry that writes a record keeps a digest of
@@ -30,5 +31,5 @@ export function newSalt(): string {
 
 /** The digest of one stored state of a record, base64url. */
 export function stateDigest(salt: string, homeCustomerId: string, document: string): string {
-  return createHash('sha256').update(salt).update('\n').update(homeCustomerId).update('\n').update(document).digest('base64url');
+  return sha256(`${salt}\n${homeCustomerId}\n${document}`, 'base64url');
 }

@@ -1,5 +1,5 @@
 import type { AuditRow, RecordRow } from '../adapters/contract.js';
-import { GENESIS_HASH, hashEntry, type ChainedEntry } from './chain.js';
+import { GENESIS_HASH, recomputeHash, type ChainedEntry } from './chain.js';
 
 /** A digest of a chain: the last entry's position and hash. Keep one outside the database. */
 export interface AuditHead {
@@ -107,8 +107,8 @@ export async function verifyChain(tenant: string, rows: AsyncIterable<AuditRow>,
         message: expectedSeq === last ? `entry ${expectedSeq} is missing` : `entries ${expectedSeq} to ${last} are missing`,
       });
     }
-    const { hash, ...unhashed } = entry;
-    if (hashEntry(tenant, unhashed) !== hash) {
+    const hash = entry.hash;
+    if (recomputeHash(tenant, row.entry, entry) !== hash) {
       return fail({ seq: entry.seq, kind: 'changed', message: `entry ${entry.seq} was changed after it was written` });
     }
     if (entry.prevHash !== prevHash) {

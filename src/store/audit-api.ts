@@ -91,7 +91,7 @@ export function createAuditApi(ctx: StoreContext): AuditApi {
     if (subjects.length > 0) {
       for (const row of await guardStorage('reading the audit trail', () => adapter.getSubjectKeys(tenant, subjects))) keys.set(row.subjectId, row.key);
     }
-    return entries.map(({ sealed, ...entry }) => {
+    return entries.map(({ sealed, v: _format, ...entry }) => {
       if (!sealed) return entry as AuditEntry;
       const key = keys.get(sealed.subject);
       let values: unknown[] | undefined;

@@ -42,18 +42,36 @@ export type DedupableRecord = Interaction | CommunicationRecord;
 interface Candidate {
   record: DedupableRecord;
   row?: RecordRow;
-  fingerprint: string | undefined;
+  /** When it happened, in ms. */
   ms: number;
+  /** Computed when first compared (`null`: the record has none): most records are never compared. */
+  fingerprint?: string | null;
 }
 
 const FAR = Number.POSITIVE_INFINITY;
+
+const byTime = (a: Candidate, b: Candidate) => a.ms - b.ms || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0);
+
+/** Index of the first candidate at or after `ms`. */
+function firstFrom(list: readonly Candidate[], ms: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.ms < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** Finds canonical copies of new interactions or messages within one batch of one collection. */
 export class DuplicateFinder {
   private readonly window: number;
   private readonly keyWindow: number;
-  /** customer id → candidates (existing canonical rows and records of this batch) */
+  /** customer id → candidates (existing canonical rows and records of this batch), by time */
   private readonly byCustomer = new Map<string, Candidate[]>();
+  /** record id → its candidate */
+  private readonly byId = new Map<string, Candidate>();
   /** customer id → fetched [from, to] intervals, in ms */
   private readonly fetched = new Map<string, Array<[number, number]>>();
 
@@ -66,13 +84,39 @@ export class DuplicateFinder {
     this.keyWindow = options.keyWindow ?? DEFAULT_KEY_WINDOW;
   }
 
-  private item(record: DedupableRecord) {
-    return this.collection === 'interactions' ? itemFromInteraction(record as Interaction) : itemFromCommunication(record as CommunicationRecord);
+  private instant(record: DedupableRecord): number {
+    return Date.parse(this.collection === 'interactions' ? (record as Interaction).occurredAt : (record as CommunicationRecord).sentAt);
   }
 
-  private candidate(record: DedupableRecord, row?: RecordRow): Candidate {
-    const item = this.item(record);
-    return { record, ...(row ? { row } : {}), fingerprint: timelineFingerprint(item), ms: Date.parse(item.at) };
+  private fingerprintOf(candidate: Candidate): string | undefined {
+    if (candidate.fingerprint === undefined) {
+      const record = candidate.record;
+      const item = this.collection === 'interactions' ? itemFromInteraction(record as Interaction) : itemFromCommunication(record as CommunicationRecord);
+      candidate.fingerprint = timelineFingerprint(item) ?? null;
+    }
+    return candidate.fingerprint ?? undefined;
+  }
+
+  private add(candidate: Candidate): void {
+    const customerId = candidate.record.customerId;
+    let list = this.byCustomer.get(customerId);
+    if (!list) {
+      list = [];
+      this.byCustomer.set(customerId, list);
+    }
+    const last = list[list.length - 1];
+    if (!last || byTime(last, candidate) < 0) list.push(candidate);
+    else list.splice(firstFrom(list, candidate.ms), 0, candidate);
+    this.byId.set(candidate.record.id, candidate);
+  }
+
+  private drop(candidate: Candidate): void {
+    const list = this.byCustomer.get(candidate.record.customerId);
+    if (list) {
+      const index = list.indexOf(candidate, firstFrom(list, candidate.ms));
+      if (index !== -1) list.splice(index, 1);
+    }
+    this.byId.delete(candidate.record.id);
   }
 
   /**
@@ -83,14 +127,18 @@ export class DuplicateFinder {
   async prefetch(wanted: ReadonlyArray<{ customerId: string; at: string }>): Promise<void> {
     if (wanted.length === 0) return;
     const ranges = new Map<string, [number, number]>();
+    let min = FAR;
+    let max = -FAR;
     for (const { customerId, at } of wanted) {
       const ms = Date.parse(at);
       const range = ranges.get(customerId);
-      ranges.set(customerId, range ? [Math.min(range[0], ms), Math.max(range[1], ms)] : [ms, ms]);
+      if (range) {
+        if (ms < range[0]) range[0] = ms;
+        if (ms > range[1]) range[1] = ms;
+      } else ranges.set(customerId, [ms, ms]);
+      if (ms < min) min = ms;
+      if (ms > max) max = ms;
     }
-    const all = [...ranges.values()];
-    const min = Math.min(...all.map((r) => r[0]));
-    const max = Math.max(...all.map((r) => r[1]));
     if (max - min <= 2 * 86_400_000) {
       const customers = [...ranges.keys()];
       for (let i = 0; i < customers.length; i += 500) await this.fetch(customers.slice(i, i + 500), min - this.keyWindow, max + this.keyWindow);
@@ -101,11 +149,6 @@ export class DuplicateFinder {
 
   /** Reads the canonical records of these customers between two instants into the cache. */
   private async fetch(customerIds: readonly string[], from: number, to: number): Promise<void> {
-    const known = new Map<string, Set<string>>();
-    for (const customerId of customerIds) {
-      if (!this.byCustomer.has(customerId)) this.byCustomer.set(customerId, []);
-      known.set(customerId, new Set(this.byCustomer.get(customerId)!.map((c) => c.record.id)));
-    }
     for (let after: { at: string; id: string } | undefined; ; ) {
       const rows = await this.session.tx.listRecords(this.session.tenant, {
         collection: this.collection,
@@ -115,12 +158,9 @@ export class DuplicateFinder {
         ...(after ? { after } : {}),
       });
       for (const row of rows) {
+        if (this.byId.has(row.id)) continue;
         const record = recordFromRow<DedupableRecord>(row);
-        const seen = known.get(row.customerId);
-        if (record.duplicateOf === undefined && seen && !seen.has(record.id)) {
-          seen.add(record.id);
-          this.byCustomer.get(row.customerId)!.push(this.candidate(record, row));
-        }
+        if (record.duplicateOf === undefined) this.add({ record, row, ms: this.instant(record) });
       }
       if (rows.length < 500) break;
       const last = rows[rows.length - 1]!;
@@ -144,32 +184,38 @@ export class DuplicateFinder {
 
   /** The canonical record `record` duplicates, and how; `undefined` when it is new. */
   async find(record: DedupableRecord): Promise<{ canonical: Candidate; matchedBy: MergedCopy['matchedBy'] } | undefined> {
-    const mine = this.candidate(record);
+    const ms = this.instant(record);
     const system = record.source?.system;
     const messageId = this.collection === 'communications' ? (record as CommunicationRecord).messageId : undefined;
+    const list = await this.load(record.customerId, ms);
+    const reach = Math.max(this.keyWindow, this.window);
+    let mine: Candidate | undefined;
     let best: { canonical: Candidate; matchedBy: MergedCopy['matchedBy']; distance: number } | undefined;
-    for (const other of await this.load(record.customerId, mine.ms)) {
+    for (let i = firstFrom(list, ms - reach); i < list.length && list[i]!.ms <= ms + reach; i++) {
+      const other = list[i]!;
       if (other.record.id === record.id || other.record.duplicateOf !== undefined) continue;
       // One system's two records are two events (its source keys tell them apart).
       if (system !== undefined && other.record.source?.system === system) continue;
-      const distance = Math.abs(other.ms - mine.ms);
+      const distance = Math.abs(other.ms - ms);
+      if (best && distance >= best.distance) continue;
       const otherMessageId = this.collection === 'communications' ? (other.record as CommunicationRecord).messageId : undefined;
       let matchedBy: MergedCopy['matchedBy'] | undefined;
       if (messageId !== undefined && otherMessageId === messageId && distance <= this.keyWindow) matchedBy = 'messageId';
-      else if (mine.fingerprint !== undefined && other.fingerprint === mine.fingerprint && distance <= this.window) matchedBy = 'fingerprint';
-      if (matchedBy && (!best || distance < best.distance)) best = { canonical: other, matchedBy, distance };
+      else if (distance <= this.window) {
+        mine ??= { record, ms };
+        const fingerprint = this.fingerprintOf(mine);
+        if (fingerprint !== undefined && this.fingerprintOf(other) === fingerprint) matchedBy = 'fingerprint';
+      }
+      if (matchedBy) best = { canonical: other, matchedBy, distance };
     }
     return best && { canonical: best.canonical, matchedBy: best.matchedBy };
   }
 
   /** Registers a record written in this batch (a new canonical, or an updated one). */
   remember(record: DedupableRecord, row?: RecordRow): void {
-    const list = this.byCustomer.get(record.customerId) ?? [];
-    const index = list.findIndex((c) => c.record.id === record.id);
-    const candidate = this.candidate(record, row);
-    if (index >= 0) list[index] = candidate;
-    else list.push(candidate);
-    this.byCustomer.set(record.customerId, list);
+    const known = this.byId.get(record.id);
+    if (known) this.drop(known);
+    this.add({ record, ...(row ? { row } : {}), ms: this.instant(record) });
   }
 
   /** `true` when `challenger`'s system is more trusted than `incumbent`'s. */

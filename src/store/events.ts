@@ -21,6 +21,11 @@ export class EventBus {
 
   constructor(private readonly onListenerError: (error: unknown) => void) {}
 
+  /** `true` while anyone listens: writes only collect events then. */
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => {

@@ -1,6 +1,6 @@
-import type { AdapterReader, AdapterTransaction, AuditHeadRow, RecordWrite, StorageAdapter } from '../adapters/contract.js';
+import type { AdapterReader, AdapterTransaction, AuditHeadRow, AuditRow, RecordWrite, StorageAdapter } from '../adapters/contract.js';
 import { isUniqueViolation } from '../adapters/contract.js';
-import { chainEntries, type UnchainedEntry } from '../audit/chain.js';
+import { encodeEntry, GENESIS_HASH, type UnchainedEntry } from '../audit/chain.js';
 import { diffRecords, isPersonalPath, sealChanges } from '../audit/diff.js';
 import { newSubjectKey, Sealer } from '../audit/seal.js';
 import { stateDigest } from '../audit/state.js';
@@ -51,7 +51,10 @@ function asStorageError(what: string, error: unknown): unknown {
  * runs; chains and appends the entries just before commit; events go out after commit.
  */
 export class WriteSession {
-  private readonly entries: UnchainedEntry[] = [];
+  /** Audit rows of this transaction, chained as they were appended. */
+  private readonly rows: AuditRow[] = [];
+  private seq: number;
+  private prevHash: string;
   readonly events: ChangeEvent[] = [];
   private readonly keys = new Map<string, string | null>();
   private readonly newKeys: Array<{ subjectId: string; key: string }> = [];
@@ -63,8 +66,11 @@ export class WriteSession {
   constructor(
     readonly ctx: StoreContext,
     readonly tx: AdapterTransaction,
-    private readonly head: AuditHeadRow | undefined,
-  ) {}
+    head: AuditHeadRow | undefined,
+  ) {
+    this.seq = head?.seq ?? 0;
+    this.prevHash = head?.hash ?? GENESIS_HASH;
+  }
 
   get tenant(): string {
     return this.ctx.tenant;
@@ -166,23 +172,19 @@ export class WriteSession {
     );
   }
 
-  /** Appends an entry that is not a plain record diff (merges, erasures, purges). */
+  /** Appends an entry to the chain (record writes go through {@link audit}; purges come here directly). */
   appendEntry(entry: UnchainedEntry, event?: Pick<ChangeEvent, 'model' | 'id' | 'version' | 'action'>): void {
-    this.entries.push(entry);
-    if (event) this.events.push({ ...event, tenant: this.tenant, at: entry.at, actor: this.ctx.actor });
+    const { text, hash } = encodeEntry(this.tenant, entry, ++this.seq, this.prevHash);
+    this.prevHash = hash;
+    this.rows.push({ seq: this.seq, entityId: entry.entity.id, entry: text });
+    if (event && this.ctx.events.listening) this.events.push({ ...event, tenant: this.tenant, at: entry.at, actor: this.ctx.actor });
   }
 
-  /** Chains the collected entries onto the tenant's audit head and writes them with new keys. */
+  /** Writes the transaction's entries and new data keys, and moves the audit head. */
   async flush(): Promise<void> {
     if (this.newKeys.length > 0) await this.tx.putSubjectKeys(this.tenant, this.newKeys);
-    if (this.entries.length === 0) return;
-    const chained = chainEntries(this.tenant, this.head, this.entries);
-    const last = chained[chained.length - 1]!;
-    await this.tx.appendAudit(
-      this.tenant,
-      chained.map((entry) => ({ seq: entry.seq, entityId: entry.entity.id, entry: JSON.stringify(entry) })),
-      { seq: last.seq, hash: last.hash },
-    );
+    if (this.rows.length === 0) return;
+    await this.tx.appendAudit(this.tenant, this.rows, { seq: this.seq, hash: this.prevHash });
   }
 }
 

@@ -53,14 +53,13 @@ describe('audit chain tampering', () => {
 
   it('names an entry whose hash was recomputed after a change (the next link breaks)', async () => {
     const { log, setTamper } = await seeded(10);
-    const { hashEntry } = await import('../../src/audit/chain.js');
+    const { encodeEntry } = await import('../../src/audit/chain.js');
     setTamper((rows) =>
       clone(rows).map((row) => {
         if (row.seq !== 6) return row;
-        return edited(row, (entry) => {
-          const { hash: _old, ...rest } = { ...entry, actor: 'forger' } as Record<string, unknown>;
-          return { ...rest, hash: hashEntry('acme', rest as never) };
-        });
+        // The forger re-encodes entry 6 by the library's own rule, with its original predecessor.
+        const { v: _v, seq, prevHash, hash: _hash, ...entry } = { ...(JSON.parse(row.entry) as Record<string, unknown>), actor: 'forger' } as Record<string, unknown>;
+        return { ...row, entry: encodeEntry('acme', entry as never, seq as number, prevHash as string).text };
       }),
     );
     expect((await log.audit.verify()).problem).toMatchObject({ seq: 7, kind: 'inserted' });

@@ -129,22 +129,35 @@ function matchesFilter(row: RecordRow, filter: RecordFilter): boolean {
 }
 
 /**
- * Walks sorted lists in keyset order from `after`, merging them when there are several, and
- * yields what `accept` lets through until `limit` items were taken or `stop` says the rest is out of range.
+ * Walks sorted lists in keyset order from `after` (or from the `from`/`to` bound the order starts
+ * at), merging them when there are several, and yields what `accept` lets through until `limit`
+ * items were taken or `stop` says the rest is out of range.
  */
 function takeInOrder<T>(
   lists: readonly SortedList<T>[],
   probe: (after: Keyset) => T,
   key: (item: T) => Keyset,
-  options: { after: Keyset | undefined; order: 'asc' | 'desc'; limit: number; accept: (item: T) => boolean; stop?: (item: T) => boolean },
+  options: {
+    after: Keyset | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    order: 'asc' | 'desc';
+    limit: number;
+    accept: (item: T) => boolean;
+    stop?: (item: T) => boolean;
+  },
 ): T[] {
   const { after, order, limit, accept, stop } = options;
   const out: T[] = [];
   const step = order === 'asc' ? 1 : -1;
-  // One cursor per list, at the first item after the keyset position.
+  // Where the walk starts: the keyset position, or the time bound it starts from, whichever is further in.
+  const bound = order === 'asc' ? options.from : options.to;
+  let start = after;
+  if (bound !== undefined && (start === undefined || (order === 'asc' ? bound > start.at : bound < start.at))) start = { at: bound, id: '' };
+  // One cursor per list, at the first item after the start (`id: ''` sorts before every id at that instant).
   const cursors = lists.map((list) => {
-    if (!after) return order === 'asc' ? 0 : list.length - 1;
-    const index = list.lowerBound(probe(after));
+    if (!start) return order === 'asc' ? 0 : list.length - 1;
+    const index = list.lowerBound(probe(start));
     return order === 'asc' ? index : index - 1;
   });
   const compare = (a: T, b: T) => {
@@ -212,6 +225,8 @@ class MemoryReader implements AdapterReader {
       : [state.byTime.get(query.collection)].filter((list) => list !== undefined);
     return takeInOrder(lists, (after) => ({ at: after.at, id: after.id }) as RecordRow, (row) => row, {
       after: query.after,
+      from: filter.from,
+      to: filter.to,
       order,
       limit: query.limit,
       accept: (row) => matchesFilter(row, filter),
@@ -231,6 +246,8 @@ class MemoryReader implements AdapterReader {
     }
     const hits = takeInOrder([entries], (after) => ({ at: after.at, entryId: after.id }) as TimelineRow, (entry) => ({ at: entry.at, id: entry.entryId }), {
       after: query.after,
+      from: query.from,
+      to: query.to,
       order: query.order,
       limit: query.limit,
       stop: (entry) => (query.order === 'asc' ? query.to !== undefined && entry.at >= query.to : query.from !== undefined && entry.at < query.from),
@@ -536,9 +553,12 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
   }
 }
 
-/** A write as stored: the row and what is derived from it, frozen (they are handed out as they are). */
+/**
+ * A write as stored: the row and what is derived from it, frozen, as they are handed out as they
+ * are. The row given is frozen in place rather than copied: the core never changes a row it wrote.
+ */
 function toStored(write: RecordWrite): StoredRow {
-  const row = Object.freeze({ ...write.row });
+  const row = Object.freeze(write.row);
   const links: LinkRow[] = [];
   for (const { kind, ref } of write.links) {
     if (!links.some((link) => link.kind === kind && link.ref === ref)) links.push(Object.freeze({ kind, ref, at: row.at, recordId: row.id, collection: row.collection }));

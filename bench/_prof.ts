@@ -1,0 +1,16 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { createTouchlog } from 'touchlog';
+import { sqliteAdapter } from 'touchlog/sqlite';
+import { benchCustomer, CUSTOMERS, writePathInteraction } from './data.js';
+const N = Number(process.argv[2] ?? 50000);
+const dir = mkdtempSync(join(tmpdir(), 'prof-'));
+const filename = join(dir, 'a.db');
+const adapter = sqliteAdapter({ filename }); await adapter.migrate();
+const log = createTouchlog({ adapter, tenant: 'bench', actor: 'svc:bench' });
+await log.customers.recordMany(Array.from({ length: CUSTOMERS }, (_, n) => benchCustomer(n)));
+const t0 = performance.now();
+for (let a = 0; a < N; a += 1000) await log.interactions.recordMany(Array.from({ length: 1000 }, (_, k) => writePathInteraction(a + k)));
+console.log(Math.round(N / ((performance.now() - t0) / 1000)), 'records/s', filename);
+await adapter.close();

@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { createTouchlog } from 'touchlog';
+import { sqliteAdapter } from 'touchlog/sqlite';
+import { benchCustomer, CUSTOMERS, writePathInteraction } from './data.js';
+const N = Number(process.argv[2] ?? 30000);
+const dir = mkdtempSync(join(tmpdir(), 'sq-'));
+import Database from 'better-sqlite3';
+const db = new Database(join(dir, 'a.db')); if (process.env.CKPT) db.pragma('wal_autocheckpoint = ' + process.env.CKPT); if (process.env.CACHE) db.pragma('cache_size = ' + process.env.CACHE);
+const adapter = sqliteAdapter({ database: db }); await adapter.migrate();
+const log = createTouchlog({ adapter, tenant: 'bench', actor: 'svc:bench' });
+await log.customers.recordMany(Array.from({ length: CUSTOMERS }, (_, n) => benchCustomer(n)));
+const items = Array.from({ length: N }, (_, i) => writePathInteraction(i));
+const c = process.cpuUsage(); const t0 = performance.now();
+for (let a = 0; a < N; a += 1000) await log.interactions.recordMany(items.slice(a, a + 1000));
+const u = process.cpuUsage(c);
+console.log('µs CPU per record', ((u.user + u.system) / N).toFixed(1), 'wall', (1000 * (performance.now() - t0) / N).toFixed(1));
