@@ -264,6 +264,12 @@ export interface AdapterReader {
   listTimeline(tenant: string, query: TimelineQuery): Promise<TimelineHit[]>;
   /** One keyset page of the records linked to a financial document (`kind` + `ref`). */
   listLinked(tenant: string, query: LinkQuery): Promise<RecordRow[]>;
+  /**
+   * For each of these customers, the customer its records belong to now: itself, or the customer
+   * it was merged into (the `customerId` of its row). Missing ids are left out. Identity resolution
+   * asks this for every customer a batch names, so it reads no documents.
+   */
+  getMergeTargets(tenant: string, customerIds: readonly string[]): Promise<Array<{ readonly id: string; readonly customerId: string }>>;
   /** Identifier rows for these keys; missing keys are left out. */
   getIdentifiers(tenant: string, keys: readonly string[]): Promise<IdentifierRow[]>;
   /** One page of audit rows. */

@@ -92,7 +92,8 @@ export function createAuditApi(ctx: StoreContext): AuditApi {
       for (const row of await guardStorage('reading the audit trail', () => adapter.getSubjectKeys(tenant, subjects))) keys.set(row.subjectId, row.key);
     }
     return entries.map(({ sealed, v: _format, ...entry }) => {
-      if (!sealed) return entry as AuditEntry;
+      // A creation stores no field list: its state is the record.
+      if (!sealed) return (entry.changes === undefined ? { ...entry, changes: [] } : entry) as AuditEntry;
       const key = keys.get(sealed.subject);
       let values: unknown[] | undefined;
       try {

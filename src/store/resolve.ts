@@ -50,7 +50,8 @@ const describeRef = (ref: CustomerRef) => ('id' in ref ? ref.id : identifierKey(
  * by key, interactions by id, each fetched once for the whole batch.
  */
 export class CustomerResolver {
-  private readonly customers = new Map<string, RecordRow>();
+  /** customer id → the customer its records belong to now (itself, or the one it was merged into) */
+  private readonly customers = new Map<string, string>();
   private readonly interactions = new Map<string, RecordRow>();
 
   constructor(
@@ -90,7 +91,7 @@ export class CustomerResolver {
   private async loadCustomers(ids: readonly string[]): Promise<void> {
     const missing = ids.filter((id) => !this.customers.has(id));
     if (missing.length === 0) return;
-    for (const row of await this.session.tx.getRecords(this.session.tenant, 'customers', missing)) this.customers.set(row.id, row);
+    for (const row of await this.session.tx.getMergeTargets(this.session.tenant, missing)) this.customers.set(row.id, row.customerId);
   }
 
   /** Ids of every customer row loaded so far (the customers the batch names). */
@@ -103,33 +104,31 @@ export class CustomerResolver {
    * anything; `undefined` when that would take more (used to plan a batch's reads).
    */
   peek(clue: CustomerClue): string | undefined {
-    if (clue.customer && 'id' in clue.customer) return this.customers.get(clue.customer.id)?.customerId;
+    if (clue.customer && 'id' in clue.customer) return this.customers.get(clue.customer.id);
     if (clue.customer) {
       const home = this.session.identifierCache.get(identifierKey(clue.customer));
-      return home === undefined ? undefined : this.customers.get(home)?.customerId;
+      return home === undefined ? undefined : this.customers.get(home);
     }
     if (clue.interactionId !== undefined) return this.interactions.get(clue.interactionId)?.customerId;
     for (const address of clue.addresses ?? []) {
       for (const identifier of identifiersOfAddress(address.address)) {
         const home = this.session.identifierCache.get(identifierKey(identifier));
-        if (home !== undefined) return this.customers.get(home)?.customerId;
+        if (home !== undefined) return this.customers.get(home);
       }
     }
     return undefined;
   }
 
   /** Registers a customer created in this transaction. */
-  remember(row: RecordRow): void {
-    this.customers.set(row.id, row);
+  remember(customerId: string): void {
+    this.customers.set(customerId, customerId);
   }
 
-  private async customerRow(id: string): Promise<RecordRow | undefined> {
+  /** Where customer `id` is now (`undefined` when there is no such customer). */
+  private async placement(id: string): Promise<CustomerAssignment | undefined> {
     await this.loadCustomers([id]);
-    return this.customers.get(id);
-  }
-
-  private assignment(row: RecordRow): CustomerAssignment {
-    return { customerId: row.customerId, homeCustomerId: row.id };
+    const customerId = this.customers.get(id);
+    return customerId === undefined ? undefined : { customerId, homeCustomerId: id };
   }
 
   /**
@@ -138,9 +137,9 @@ export class CustomerResolver {
    */
   async resolve(clue: CustomerClue, options: ResolveOptions, displayName?: string): Promise<CustomerAssignment> {
     if (clue.customer && 'id' in clue.customer) {
-      const row = await this.customerRow(clue.customer.id);
-      if (!row) throw new NotFoundError('customer', clue.customer.id);
-      return this.assignment(row);
+      const placed = await this.placement(clue.customer.id);
+      if (!placed) throw new NotFoundError('customer', clue.customer.id);
+      return placed;
     }
     if (clue.customer) return this.byIdentifier(clue.customer, options, displayName);
     if (clue.interactionId !== undefined) {
@@ -161,8 +160,8 @@ export class CustomerResolver {
     for (const identifier of candidates) {
       const customerId = this.session.identifierCache.get(identifierKey(identifier));
       if (customerId !== undefined) {
-        const row = await this.customerRow(customerId);
-        if (row) return this.assignment(row);
+        const placed = await this.placement(customerId);
+        if (placed) return placed;
       }
     }
     if (candidates.length > 0 && options.createMissingCustomers) {
@@ -187,8 +186,8 @@ export class CustomerResolver {
       }
     }
     if (customerId !== undefined) {
-      const row = await this.customerRow(customerId);
-      if (row) return this.assignment(row);
+      const placed = await this.placement(customerId);
+      if (placed) return placed;
     }
     if (!options.createMissingCustomers) throw new NotFoundError('customer', describeRef(identifier));
     const created = await this.createCustomer(identifier, displayName ?? identifier.value);

@@ -1,6 +1,6 @@
 import type { AdapterReader, AdapterTransaction, AuditHeadRow, AuditRow, RecordWrite, StorageAdapter } from '../adapters/contract.js';
 import { isUniqueViolation } from '../adapters/contract.js';
-import { encodeEntry, GENESIS_HASH, type UnchainedEntry } from '../audit/chain.js';
+import { encodeEntry, ENTRY_FORMAT, GENESIS_HASH, hashBody, type UnchainedEntry } from '../audit/chain.js';
 import { diffRecords, isPersonalPath, sealChanges } from '../audit/diff.js';
 import { newSubjectKey, Sealer } from '../audit/seal.js';
 import { stateDigest } from '../audit/state.js';
@@ -55,6 +55,7 @@ export class WriteSession {
   private readonly rows: AuditRow[] = [];
   private seq: number;
   private prevHash: string;
+  private actorJson: string | undefined;
   readonly events: ChangeEvent[] = [];
   private readonly keys = new Map<string, string | null>();
   private readonly newKeys: Array<{ subjectId: string; key: string }> = [];
@@ -148,11 +149,11 @@ export class WriteSession {
     const state = stateDigest(row.salt!, row.homeCustomerId, row.document);
     const entity = { type: spec.entityType, id: after.id };
     const event = { model: spec.model, id: after.id, version: after.version, action };
-    if (before === undefined) {
-      this.appendEntry({ at: this.ctx.now(), actor: this.ctx.actor, action, entity, version: after.version, state, changes: [], ...(reason !== undefined ? { reason } : {}) }, event);
+    if (before === undefined && reason === undefined) {
+      this.appendCreation(spec.entityType, after.id, after.version, state, event);
       return;
     }
-    const changes = diffRecords(before as Record<string, unknown>, after as Record<string, unknown>, spec.personal);
+    const changes = before === undefined ? [] : diffRecords(before as Record<string, unknown>, after as Record<string, unknown>, spec.personal);
     const sealed = changes.some((change) => isPersonalPath(change.path, spec.personal))
       ? sealChanges(changes, spec.personal, await this.sealerOf(subjectId))
       : { changes };
@@ -178,6 +179,21 @@ export class WriteSession {
     this.prevHash = hash;
     this.rows.push({ seq: this.seq, entityId: entry.entity.id, entry: text });
     if (event && this.ctx.events.listening) this.events.push({ ...event, tenant: this.tenant, at: entry.at, actor: this.ctx.actor });
+  }
+
+  /**
+   * The entry of a creation, the most frequent by far: its text is written out directly, as
+   * {@link encodeEntry} would encode it (every value but the actor is an id, an instant, an enum
+   * or a digest, none of which JSON escapes), and it lists no fields.
+   */
+  private appendCreation(type: string, id: string, version: number, state: string, event: Pick<ChangeEvent, 'model' | 'id' | 'version' | 'action'>): void {
+    const at = this.ctx.now();
+    this.actorJson ??= JSON.stringify(this.ctx.actor);
+    const body = `{"v":${ENTRY_FORMAT},"at":"${at}","actor":${this.actorJson},"action":"create","entity":{"type":"${type}","id":"${id}"},"version":${version},"state":"${state}","seq":${++this.seq},"prevHash":"${this.prevHash}"}`;
+    const hash = hashBody(this.tenant, body);
+    this.prevHash = hash;
+    this.rows.push({ seq: this.seq, entityId: id, entry: `${body.slice(0, -1)},"hash":"${hash}"}` });
+    if (this.ctx.events.listening) this.events.push({ ...event, tenant: this.tenant, at, actor: this.ctx.actor });
   }
 
   /** Writes the transaction's entries and new data keys, and moves the audit head. */

@@ -279,7 +279,7 @@ export async function writeRecords<M extends WritableModel>(
   const resolver = new CustomerResolver(session, async (identifier, displayName) => {
     const [created] = await writeRecords(session, 'customer', [{ displayName, identifiers: [identifier], tags: [] }], { ...options, mode: 'atomic' });
     const result = created as RecordResult<Customer>;
-    resolver.remember(toWrite(MODEL_SPECS.customer, result.record, { customerId: result.record.id, homeCustomerId: result.record.id }, null).row);
+    resolver.remember(result.record.id);
     return result.record;
   });
   const clues = inputs.map((input) => builder.clue(input));

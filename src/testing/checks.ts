@@ -448,6 +448,12 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       await log.customers.merge(c.id, { into: b.id });
       const merged = await log.customers.merge(b.id, { into: a.id });
       assert.equal(merged.moved, 4, 'B, C and their records moved');
+      const targets = await h.adapter.getMergeTargets(log.tenant, [a.id, b.id, c.id, ULIDS[0]!]);
+      assert.deepEqual(
+        targets.map((t) => [t.id, t.customerId]).sort(),
+        [[a.id, a.id], [b.id, a.id], [c.id, a.id]].sort(),
+        'merge targets: every merged customer names the customer its records belong to now; unknown ids are left out',
+      );
       for (const id of [onB.id, onA.id]) assert.equal((await log.interactions.get(id)).customerId, a.id);
       assert.equal((await log.finance.get(onC.id)).customerId, a.id);
       assert.deepEqual((await log.timeline(a.id)).items.map((e) => e.record.id), [onA.id, onB.id, onC.id, onC.id]);
@@ -463,7 +469,31 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       assert.deepEqual((await log.timeline(b.id)).items.map((e) => e.record.id), [onB.id, onC.id, onC.id]);
       assert.deepEqual((await log.linked({ kind: 'invoice', ref: 'INV-3' })).items.map((i) => i.record.id), [onC.id], 'and keep them when moved back');
       assert.equal((await log.customers.get(a.id)).identifiers.length, 2);
+      assert.equal((await h.adapter.getMergeTargets(log.tenant, [b.id]))[0]?.customerId, b.id, 'an unmerged customer is its own target');
       assert.equal((await log.audit.verify()).ok, true);
+    },
+  },
+  {
+    group: 'basic',
+    name: 'scans every record of a tenant in id order, across collections, page by page',
+    async run(h) {
+      const log = h.log();
+      const { record: customer } = await log.customers.record(sample.customer(1));
+      const ids: string[] = [customer.id];
+      for (let n = 1; n <= 4; n++) ids.push((await log.interactions.record(sample.interaction(customer.id, n))).record.id);
+      ids.push((await log.finance.record(sample.invoice(customer.id, 9))).record.id);
+      ids.push((await log.followUps.record({ customer: { id: customer.id }, action: 'Call back', dueAt: '2026-02-01T00:00:00Z' })).record.id);
+      await h.log().customers.record(sample.customer(2)); // another tenant's record is never seen
+      const scanned: string[] = [];
+      for (let afterId: string | undefined; ; ) {
+        const page = await h.adapter.scanRecords(log.tenant, { limit: 3, ...(afterId !== undefined ? { afterId } : {}) });
+        scanned.push(...page.map((row) => row.id));
+        if (page.length < 3) break;
+        afterId = page[page.length - 1]!.id;
+      }
+      assert.deepEqual(scanned, [...ids].sort());
+      const [row] = await h.adapter.scanRecords(log.tenant, { limit: 1, afterId: ids[2]! });
+      assert.equal(row?.id, [...ids].sort().find((id) => id > ids[2]!), 'starts strictly after afterId');
     },
   },
 

@@ -20,11 +20,14 @@ export interface FaultInjectingAdapter extends StorageAdapter {
 const READER_METHODS = [
   'getRecords',
   'getRecordsBySource',
+  'getMergeTargets',
   'listRecords',
   'listTimeline',
   'listLinked',
   'getIdentifiers',
   'readAudit',
+  'readAuditByEntity',
+  'scanRecords',
   'getAuditHead',
   'getSubjectKeys',
 ] as const satisfies ReadonlyArray<keyof AdapterReader>;

@@ -43,6 +43,7 @@ export function wrapAdapter(
 const readerKeys: Record<keyof AdapterReader, true> = {
   getRecords: true,
   getRecordsBySource: true,
+  getMergeTargets: true,
   listRecords: true,
   listTimeline: true,
   listLinked: true,

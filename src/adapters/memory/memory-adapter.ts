@@ -202,6 +202,10 @@ class MemoryReader implements AdapterReader {
     return out;
   }
 
+  async getMergeTargets(tenant: string, customerIds: readonly string[]): Promise<Array<{ id: string; customerId: string }>> {
+    return (await this.getRecords(tenant, 'customers', customerIds)).map((row) => ({ id: row.id, customerId: row.customerId }));
+  }
+
   async getRecordsBySource(tenant: string, collection: Collection, keys: readonly SourceKey[]): Promise<RecordRow[]> {
     const state = this.tenant(tenant);
     if (!state) return [];
@@ -681,6 +685,7 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StorageAdapte
     capabilities: { persistent: false, multiProcess: false },
     getRecords: read(reader.getRecords.bind(reader)),
     getRecordsBySource: read(reader.getRecordsBySource.bind(reader)),
+    getMergeTargets: read(reader.getMergeTargets.bind(reader)),
     listRecords: read(reader.listRecords.bind(reader)),
     listTimeline: read(reader.listTimeline.bind(reader)),
     listLinked: read(reader.listLinked.bind(reader)),

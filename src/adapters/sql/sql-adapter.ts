@@ -112,6 +112,7 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
     capabilities: backend.capabilities,
     getRecords: (...args) => reader.getRecords(...args),
     getRecordsBySource: (...args) => reader.getRecordsBySource(...args),
+    getMergeTargets: (...args) => reader.getMergeTargets(...args),
     listRecords: (...args) => reader.listRecords(...args),
     listTimeline: (...args) => reader.listTimeline(...args),
     listLinked: (...args) => reader.listLinked(...args),

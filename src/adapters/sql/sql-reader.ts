@@ -80,6 +80,20 @@ export class SqlReader implements AdapterReader {
     });
   }
 
+  async getMergeTargets(tenant: string, customerIds: readonly string[]): Promise<Array<{ id: string; customerId: string }>> {
+    if (customerIds.length === 0) return [];
+    return this.scope.run(tenant, 'reading customers', async (db) => {
+      const out: Array<{ id: string; customerId: string }> = [];
+      for (const chunk of chunks(unique(customerIds), this.lookupSize)) {
+        const { rows } = await this.shapes.execute(db, `merge-targets:${chunk.length}`, [tenant, 'customers', ...chunk], () =>
+          db.selectFrom('touchlog_records').select(['id', 'customer_id']).where('tenant_id', '=', tenant).where('collection', '=', 'customers').where('id', 'in', chunk).compile(),
+        );
+        for (const row of rows) out.push({ id: row.id, customerId: row.customer_id });
+      }
+      return out;
+    });
+  }
+
   /** One statement per source system and chunk of ids: `system = ? and external_id in (...)`, which the source key index answers directly. */
   async getRecordsBySource(tenant: string, collection: Collection, keys: readonly SourceKey[]): Promise<RecordRow[]> {
     if (keys.length === 0) return [];
