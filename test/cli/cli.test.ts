@@ -50,7 +50,8 @@ beforeAll(async () => {
     format: ['esm'],
     platform: 'node',
     target: 'node20',
-    splitting: false,
+    // As the package build: the adapters (and their drivers) in chunks loaded on demand.
+    splitting: true,
     dts: false,
     clean: false,
     config: false,
