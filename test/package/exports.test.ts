@@ -102,7 +102,7 @@ describe('the packed tarball, with every optional peer installed', () => {
   it('ships no source maps, and the files package.json names', () => {
     const files = execFileSync('find', ['.', '-type', 'f'], { cwd: join(projects.full, 'node_modules/touchlog'), encoding: 'utf8' }).trim().split('\n');
     expect(files.filter((file) => file.endsWith('.map'))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['./package.json', './README.md', './LICENSE', './dist/cli.js']));
+    expect(files).toEqual(expect.arrayContaining(['./package.json', './README.md', './CHANGELOG.md', './LICENSE', './dist/cli.js']));
   });
 });
 
