@@ -71,9 +71,14 @@ describe('score and worklist', () => {
 
   it('prints the worklist as a table, and explains a missing --currency when customers owe in several', async () => {
     const human = (await touchlog(['--db', db, 'worklist', '--as-of', AS_OF, '--currency', 'USD'])).stdout;
-    expect(human).toMatch(/^Collections worklist as of 2026-06-01: \d+ customers scored\n/);
-    expect(human).toMatch(/\n1\s+Globex Corporation\s+\$150,000\.00\s+\$50,000\.00\s+112\s/);
-    expect(human).toMatch(/\n2\s+Northwind Traders\s+\$10,000\.00\s+—\s+27\s/);
+    expect(human).toMatch(/^Collections worklist as of 2026-06-01: \d+ customers scored; the top 2 by amount at risk in USD\n/);
+    // Every figure with its unit: money in the currency, ages in days, risk out of 100.
+    expect(human).toMatch(/\n#\s+Customer\s+Past due\s+Over 90 days\s+Oldest past due\s+Open disputes\s+Broken promises\s+Risk\s+At risk\n/);
+    expect(human).toMatch(/\n1\s+Globex Corporation\s+\$150,000\.00\s+\$50,000\.00\s+112 days\s+0\s+0\s+46\/100 D\s+\$69,541\.67\n/);
+    expect(human).toMatch(/\n2\s+Northwind Traders\s+\$10,000\.00\s+—\s+27 days\s+0\s+0\s+20\/100 B\s+\$1,970\.83\n/);
+    expect(human).toContain('Ranked by the amount at risk: past due × risk ÷ 100');
+    const json = JSON.parse((await touchlog(['--db', db, 'worklist', '--as-of', AS_OF, '--currency', 'USD', '--json'])).stdout);
+    expect(json.entries.map((e: { priority: number }) => Math.round(e.priority))).toEqual([6_954_167, 197_083]); // minor units: $69,541.67 and $1,970.83
     const euro = join(dir, 'euro.ndjson');
     writeFileSync(
       euro,
@@ -95,6 +100,40 @@ describe('score and worklist', () => {
     const mixed = await touchlog(['--db', db, 'worklist', '--as-of', AS_OF]);
     expect(mixed.code).toBe(3);
     expect(mixed.stderr).toMatch(/^touchlog: Invalid worklist: 1 problem\n  - currency: customers owe in (EUR and USD|USD and EUR): give --currency with one of them\n$/);
+  });
+});
+
+describe('counts and dates in words', () => {
+  it('says 1 record, 1 customer, 1 entry and 1 line, not 1 records', async () => {
+    const one = join(dir, 'one.db');
+    const file = join(dir, 'one.ndjson');
+    writeFileSync(file, `${sampleNdjson().split('\n')[1]}\n`);
+    expect((await touchlog(['--db', one, 'import', file])).stdout).toContain(': 1 record — 1 created');
+    expect((await touchlog(['--db', one, 'worklist', '--as-of', AS_OF])).stdout).toMatch(/^Collections worklist as of 2026-06-01: 1 customer scored; the top 0 by amount at risk\nNobody owes anything past due\.\n$/);
+    expect((await touchlog(['--db', one, 'verify'])).stdout).toMatch(/^Audit trail verified: 1 entry, head #1 /);
+    expect((await touchlog(['--db', one, 'export', '--out', join(dir, 'one-export.ndjson')])).stdout).toBe(`Exported tenant default: 1 line to ${join(dir, 'one-export.ndjson')}\n`);
+  });
+
+  it('refuses a day that does not exist instead of rolling it over', async () => {
+    for (const args of [['score', 'erp:C-2001', '--as-of', '2026-02-30'], ['worklist', '--as-of', '2026-13-01'], ['timeline', 'erp:C-2001', '--from', '2026-04-31']]) {
+      const run = await touchlog(['--db', db, ...args]);
+      expect([run.code, run.stdout]).toEqual([2, '']);
+      expect(run.stderr).toMatch(/^touchlog: --(as-of|from) must be a date such as 2026-11-01 or an instant such as 2026-11-01T12:00:00Z, not "2026-\d\d-\d\d"\n/);
+    }
+  });
+});
+
+describe('export progress', () => {
+  it('counts the lines written, with no made-up total', async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stderr = '';
+    err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    out.resume();
+    const code = await runCli(['--db', db, 'export', '--out', join(dir, 'progress.ndjson'), '--progress'], { stdout: out, stderr: err, stdin: Readable.from([]), env: {} });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^export \d+ lines \| tenant default\n/);
+    expect(stderr).not.toMatch(/\/0\b/);
   });
 });
 

@@ -10,6 +10,7 @@ import type { ImportOptions, ImportProgress, ImportReport } from '../../interop/
 import { intOption, listOption, stringOption, type Command } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { createProgress, formatBytes } from '../progress.js';
+import { plural } from '../../text/plural.js';
 
 const FORMATS = ['ndjson', 'csv', 'eml', 'mbox'] as const;
 type Format = (typeof FORMATS)[number];
@@ -105,8 +106,8 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
     const onProgress = (p: ImportProgress) => {
       const detail =
         p.phase === 'reading'
-          ? `reading: ${p.read} messages, ${formatBytes(p.bytesRead)}`
-          : `${p.processed} records: ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected`;
+          ? `reading: ${plural(p.read, 'message')}, ${formatBytes(p.bytesRead)}`
+          : `${plural(p.processed, 'record')}: ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected`;
       if (p.phase === 'writing' && email) progress.update(p.processed, p.read, detail);
       else if (p.bytesTotal !== undefined) progress.update(p.bytesRead, p.bytesTotal, detail);
       else progress.update(p.processed, undefined, detail);
@@ -143,7 +144,7 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
       ctx.out(JSON.stringify({ file, format, database: store.where, ...report }));
     } else {
       ctx.out(
-        `Imported ${file === '-' ? 'stdin' : file} (${format}) into ${store.where}: ${report.processed} records — ` +
+        `Imported ${file === '-' ? 'stdin' : file} (${format}) into ${store.where}: ${plural(report.processed, 'record')} — ` +
           `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.stale} stale, ${report.rejected} rejected`,
       );
       for (const rejection of report.rejections.slice(0, MAX_LISTED)) {

@@ -1,5 +1,6 @@
 import type { Command } from '../context.js';
 import { EXIT } from '../errors.js';
+import { plural } from '../../text/plural.js';
 
 /** `touchlog verify`: checks the tenant's audit hash chain. */
 export const verifyCommand: Command = {
@@ -19,12 +20,12 @@ inserted or reordered. Exit code 5 when the chain does not verify.`,
     else if (result.ok) {
       ctx.out(
         result.head
-          ? `Audit trail verified: ${result.entries} entries, head #${result.head.seq} ${result.head.hash}`
+          ? `Audit trail verified: ${plural(result.entries, 'entry', 'entries')}, head #${result.head.seq} ${result.head.hash}`
           : 'Audit trail verified: no entries yet',
       );
     } else {
       ctx.out(`Audit trail does NOT verify: entry #${result.problem!.seq} ${result.problem!.kind} — ${result.problem!.message}`);
-      ctx.out(`(${result.entries} entries checked before the problem)`);
+      ctx.out(`(${plural(result.entries, 'entry', 'entries')} checked before the problem)`);
     }
     return result.ok ? EXIT.ok : EXIT.verifyFailed;
   },
