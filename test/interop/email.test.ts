@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTouchlog, isTouchlogError, type CommunicationRecord, type Touchlog } from 'touchlog';
-import { directionOf, htmlToText, importEml, importMbox, parseEmail, splitMbox, type ImportProgress } from 'touchlog/interop';
+import { directionOf, htmlToText, importEml, importMbox, importNdjson, parseEmail, splitMbox, type ImportProgress } from 'touchlog/interop';
 import { memoryAdapter } from 'touchlog/memory';
 import { sqliteAdapter } from 'touchlog/sqlite';
 
@@ -109,6 +109,50 @@ describe('importEml', () => {
     expect((await all(log))[0]!.direction).toBe('inbound');
     const missing = await importEml(log, join(tmp, 'nothing-here')).catch((e: unknown) => e);
     expect(isTouchlogError(missing, 'NOT_FOUND')).toBe(true);
+  });
+});
+
+describe('header injection through email', () => {
+  it('turns encoded line breaks in a subject, name or file name into spaces (noted), and refuses them in an address', async () => {
+    const raw = [
+      'From: =?utf-8?q?Accounts=0D=0ABcc=3A_victim=40x.example?= <ap@northwind.example>',
+      'To: ar@seller.example',
+      'Subject: =?utf-8?q?INV-1042=0D=0ABcc=3A_victim=40x.example?=',
+      'Date: Mon, 2 Mar 2026 08:00:00 +0000',
+      'Message-ID: <hdr-1@northwind.example>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Line one',
+      'Line two',
+      '--b',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment; filename="=?utf-8?q?inv=0Aoice.pdf?="',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'JVBERi0=',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const report = await importEml(log, Readable.from([Buffer.from(raw)]), { ourDomains: ['seller.example'], createMissingCustomers: true });
+    expect(report).toMatchObject({ created: 1, rejected: 0 });
+    const [message] = await all(log);
+    expect(message).toMatchObject({
+      from: { address: 'ap@northwind.example', name: 'Accounts Bcc: victim@x.example' },
+      subject: 'INV-1042 Bcc: victim@x.example',
+      body: 'Line one\nLine two',
+      attachments: [{ name: 'inv oice.pdf' }],
+      metadata: { email: { sanitised: ['attachments', 'from', 'subject'] } },
+    });
+    expect(JSON.stringify(message)).not.toMatch(/\\r|Accounts\\n|INV-1042\\n/);
+
+    // Through the model: an address with a line break is refused, and the rejection says where.
+    const ndjson = `${JSON.stringify({ model: 'communication', data: { channel: 'email', direction: 'outbound', from: { address: 'ar@seller.example\r\nBcc: victim@x.example' }, to: [{ address: 'ap@northwind.example' }], sentAt: '2026-03-02T09:00:00Z' } })}\n`;
+    const refused = await importNdjson(log, Readable.from([ndjson]));
+    expect(refused.rejections).toEqual([expect.objectContaining({ line: 1, code: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: ['from', 'address'], code: 'invalid_characters' })] })]);
   });
 });
 
