@@ -1,4 +1,4 @@
-import { AbortedError, ValidationError, type ValidationIssue } from '../errors/index.js';
+import { AbortedError, UnknownCustomerError, ValidationError, type ValidationIssue } from '../errors/index.js';
 import type { TouchlogError } from '../errors/index.js';
 import { classifyInputs } from './classify.js';
 import { VALIDATORS } from './collection.js';
@@ -21,6 +21,11 @@ export interface IngestRejection {
   readonly message: string;
   /** For validation failures, every problem with its path. */
   readonly issues?: readonly ValidationIssue[];
+  /**
+   * For `NOT_FOUND` because no customer has the identifiers the record names: their keys
+   * (`email:ap@acme.example`). `createMissingCustomers: true` creates a customer for the first.
+   */
+  readonly unknownIdentifiers?: readonly string[];
 }
 
 /** Progress after each committed batch. */
@@ -83,6 +88,7 @@ function rejection(index: number, model: string, data: unknown, error: TouchlogE
     code: error.code,
     message: error.message,
     ...(error instanceof ValidationError ? { issues: error.issues } : {}),
+    ...(error instanceof UnknownCustomerError ? { unknownIdentifiers: error.identifiers } : {}),
   };
 }
 

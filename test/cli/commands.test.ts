@@ -138,6 +138,30 @@ describe('export progress', () => {
 });
 
 describe('import', () => {
+  it('suggests --create-customers once when records name customers nobody has', async () => {
+    const mbox = join(root, 'test/fixtures/eml/seller-billing.mbox');
+    const plain = await touchlog(['--db', join(dir, 'hint.db'), 'import', mbox, '--our-domain', 'seller.example']);
+    expect(plain.code).toBe(6);
+    const lines = plain.stdout.trim().split('\n');
+    expect(lines.filter((line) => line.includes('--create-customers'))).toEqual([
+      '5 rejected records name their customer by an identifier no customer has: import again with --create-customers to create those customers (what is already stored stays as it is).',
+    ]);
+    expect(lines.at(-1)).toContain('--create-customers');
+    expect(lines).toContain('  rejected line 88 [NOT_FOUND]: no customer is known by email:cfo@globex.example');
+    const json = JSON.parse((await touchlog(['--db', join(dir, 'hint.db'), 'import', mbox, '--our-domain', 'seller.example', '--json'])).stdout);
+    expect(json.rejections.map((r: { line: number; unknownIdentifiers?: string[] }) => [r.line, r.unknownIdentifiers])).toEqual([
+      [1, ['email:ap@northwind.example']],
+      [48, ['email:ap@northwind.example']],
+      [88, ['email:cfo@globex.example']],
+      [105, ['email:ap@northwind.example']],
+      [117, undefined], // internal: no other party, --create-customers would not help
+      [128, ['email:ap@northwind.example']],
+    ]);
+    const created = await touchlog(['--db', join(dir, 'hint.db'), 'import', mbox, '--our-domain', 'seller.example', '--create-customers']);
+    expect(created.stdout).not.toContain('--create-customers');
+    expect(created.stdout).toContain('5 created');
+  });
+
   it('imports CSV with a mapping file, and warns when the mapping sets no source key', async () => {
     const csv = join(dir, 'invoices.csv');
     writeFileSync(csv, 'Invoice,Customer,Issued,Due,Total,Currency\nINV-9001,C-2001,2026-05-01,2026-05-31,"1,250.00",USD\n');

@@ -112,6 +112,37 @@ describe('importEml', () => {
   });
 });
 
+describe('addresses as RFC 5322 writes them', () => {
+  it('imports every message of a real mailing-list mailbox, unusual local parts included', async () => {
+    // testbox-8 has From: Lusercop <`the.lusercop'@lusercop.net>: backquote and apostrophe are atext.
+    const report = await importMbox(log, mbox('mail-thread-testbox-8.mbox'), { system: 'lists', createMissingCustomers: true });
+    expect(report).toMatchObject({ processed: 3, created: 3, rejected: 0 });
+    const lusercop = await log.customers.resolve({ type: 'email', value: "`the.lusercop'@lusercop.net" });
+    expect(lusercop).toMatchObject({ displayName: 'Lusercop', identifiers: [{ type: 'email', value: "`the.lusercop'@lusercop.net" }] });
+  });
+
+  it('accepts quoted local parts and atext specials as customer identifiers, and refuses what is no address', async () => {
+    for (const address of ['"john q. public"@example.com', "o'brien@example.ie", '{billing}|ar~!#$%&*+/=?^_@example.com', 'müller@bücher.example', 'ap@[192.0.2.1]']) {
+      const { record } = await log.customers.record({ displayName: address, identifiers: [{ type: 'email', value: address }] });
+      expect(record.identifiers).toEqual([{ type: 'email', value: address }]);
+    }
+    for (const address of ['not an address', 'a..b@example.com', 'a@localhost', '"open@example.com', 'a b@example.com']) {
+      await expect(log.customers.record({ displayName: 'x', identifiers: [{ type: 'email', value: address }] }), address).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        issues: [{ path: ['identifiers', 0, 'value'], code: 'invalid_email' }],
+      });
+    }
+  });
+
+  it("names the address when a message's address is neither an email address nor a phone number", async () => {
+    const raw = 'From: Accounts <accounts at northwind dot example>\r\nTo: ar@seller.example\r\nDate: Mon, 2 Mar 2026 08:00:00 +0000\r\nMessage-ID: <odd-1@northwind.example>\r\n\r\nhello\r\n';
+    const report = await importEml(log, Readable.from([Buffer.from(raw)]), { ourDomains: ['seller.example'], createMissingCustomers: true });
+    expect(report.rejections.map((r) => [r.code, r.message])).toEqual([
+      ['NOT_FOUND', 'the record names no customer, and its address "accounts at northwind dot example" is neither an email address nor a phone number in international form, so no customer can be found by it'],
+    ]);
+  });
+});
+
 describe('header injection through email', () => {
   it('turns encoded line breaks in a subject, name or file name into spaces (noted), and refuses them in an address', async () => {
     const raw = [

@@ -112,11 +112,17 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
       else if (p.bytesTotal !== undefined) progress.update(p.bytesRead, p.bytesTotal, detail);
       else progress.update(p.processed, undefined, detail);
     };
+    const createCustomers = ctx.values['create-customers'] === true;
+    // Every rejection counts here, also those past the report's maxRejections.
+    let unknownCustomers = 0;
     const common: ImportOptions = {
       batchSize,
       onProgress,
+      onRejection: (rejection) => {
+        if (rejection.unknownIdentifiers !== undefined) unknownCustomers++;
+      },
       signal: ctx.signal,
-      ...(ctx.values['create-customers'] === true ? { createMissingCustomers: true } : {}),
+      ...(createCustomers ? { createMissingCustomers: true } : {}),
     };
     let report: ImportReport;
     try {
@@ -153,6 +159,12 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
         ctx.out(`  rejected ${where} [${rejection.code}]: ${message}`);
       }
       if (report.rejected > MAX_LISTED) ctx.out(`  …and ${report.rejected - MAX_LISTED} more (--json lists them all)`);
+      if (unknownCustomers > 0 && !createCustomers) {
+        ctx.out(
+          `${plural(unknownCustomers, 'rejected record')} ${unknownCustomers === 1 ? 'names its' : 'name their'} customer by an identifier no customer has: ` +
+            'import again with --create-customers to create those customers (what is already stored stays as it is).',
+        );
+      }
     }
     return report.rejected > 0 ? EXIT.rejected : EXIT.ok;
   },
