@@ -138,6 +138,22 @@ describe('export progress', () => {
 });
 
 describe('import', () => {
+  it('exits 3 for a file that is no mbox, and 6 for text it could not place in a message', async () => {
+    const random = join(dir, 'random.mbox');
+    writeFileSync(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    const refused = await touchlog(['--db', join(dir, 'mbox.db'), 'import', random, '--create-customers']);
+    expect([refused.code, refused.stdout]).toEqual([3, '']);
+    expect(refused.stderr).toBe(
+      `touchlog: Invalid mbox: 1 problem\n  - (root): ${random} is not an mbox: none of its lines is an envelope line ("From <sender> <date>") starting a message. ` +
+        'One message is imported as .eml (--format eml on the command line, importEml in code)\n',
+    );
+    const preamble = join(dir, 'preamble.mbox');
+    writeFileSync(preamble, 'exported by a mail client\n\nFrom ap@northwind.example Mon Mar  2 08:00:00 2026\nFrom: ap@northwind.example\nSubject: hi\n\nhello\n');
+    const partly = await touchlog(['--db', join(dir, 'mbox.db'), 'import', preamble, '--create-customers']);
+    expect(partly.code).toBe(6);
+    expect(partly.stdout).toContain('2 records — 1 created, 0 updated, 0 unchanged, 0 stale, 1 rejected\n  rejected line 1 [VALIDATION_FAILED]: line 1 before the first envelope line');
+  });
+
   it('suggests --create-customers once when records name customers nobody has', async () => {
     const mbox = join(root, 'test/fixtures/eml/seller-billing.mbox');
     const plain = await touchlog(['--db', join(dir, 'hint.db'), 'import', mbox, '--our-domain', 'seller.example']);

@@ -31,8 +31,11 @@ interface RawMessage {
   readonly at: ImportPosition;
   readonly bytes: Uint8Array | undefined;
   readonly envelopeDate?: string | undefined;
-  /** Why `bytes` is missing: a stable error code, an issue code and a sentence. */
-  readonly failure?: { readonly code: string; readonly issue: string; readonly message: string };
+  /**
+   * Why `bytes` is missing: a stable error code, an issue code and a sentence (which the rejection
+   * prefixes with where the message was, unless `located` says the sentence already does).
+   */
+  readonly failure?: { readonly code: string; readonly issue: string; readonly message: string; readonly located?: boolean };
 }
 
 const tooLarge = (max: number) => ({ code: 'VALIDATION_FAILED', issue: 'too_big', message: `the message is larger than ${max} bytes` });
@@ -149,7 +152,7 @@ async function importMessages(
           rejection: {
             model: 'communication',
             code: failure.code,
-            message: `${describe(message.at)}: ${failure.message}`,
+            message: failure.located ? failure.message : `${describe(message.at)}: ${failure.message}`,
             issues: [{ code: failure.issue, path: [], message: failure.message }],
           },
         };
@@ -224,15 +227,48 @@ export async function importMbox(log: Touchlog, input: ImportInput, options: Ema
   checkOptions(options);
   const opened = await openInput(input);
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const name = typeof input === 'string' ? input : input instanceof URL ? input.pathname : 'the input';
   async function* messages(): AsyncGenerator<RawMessage> {
     let index = 0;
+    let found = 0;
+    let before: RawMessage | undefined;
     for await (const message of splitMbox(opened.chunks, max)) {
+      const at = { index: index++, line: message.line };
+      if (message.problem === 'no_envelope') {
+        const lines = message.lines ?? 0;
+        // Held until a message follows: without one, the input is no mbox at all.
+        before = {
+          at,
+          bytes: undefined,
+          failure: {
+            code: 'VALIDATION_FAILED',
+            issue: 'no_envelope',
+            located: true,
+            message: `${lines === 1 ? `line ${message.line}` : `${lines} lines from line ${message.line}`} before the first envelope line ("From <sender> <date>") ${lines === 1 ? 'belongs' : 'belong'} to no message`,
+          },
+        };
+        continue;
+      }
+      if (before) yield before;
+      before = undefined;
+      found++;
       yield {
-        at: { index: index++, line: message.line },
+        at,
         bytes: message.bytes,
         envelopeDate: message.envelopeDate,
-        ...(message.bytes === undefined ? { failure: tooLarge(max) } : {}),
+        ...(message.problem === 'too_large' ? { failure: tooLarge(max) } : {}),
       };
+    }
+    if (found === 0 && before) {
+      throw new ValidationError('mbox', [
+        {
+          code: 'not_mbox',
+          path: [],
+          message:
+            `${name} is not an mbox: none of its lines is an envelope line ("From <sender> <date>") starting a message. ` +
+            'One message is imported as .eml (--format eml on the command line, importEml in code)',
+        },
+      ]);
     }
   }
   return importMessages(log, messages(), opened, options);
