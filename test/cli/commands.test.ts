@@ -2,7 +2,7 @@
  * The commands' output in detail, run in process through `runCli` (the same code the executable
  * runs; cli.test.ts covers the executable itself): tables, paging, CSV imports, exports, help.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -210,8 +210,16 @@ describe('import', () => {
 
   it('imports .eml files from a directory, threaded, with the customers they name', async () => {
     const mailDb = join(dir, 'mail.db');
-    const run = await touchlog(['--db', mailDb, 'import', join(root, 'test/fixtures/eml'), '--our-domain', 'seller.example', '--create-customers', '--tag', 'ar-mailbox']);
+    const spool = join(dir, 'spool');
+    mkdirSync(spool);
+    const run = await touchlog(['--db', mailDb, 'import', join(root, 'test/fixtures/eml'), '--our-domain', 'seller.example', '--create-customers', '--tag', 'ar-mailbox', '--spool-dir', spool]);
     expect(run.code).toBe(0);
+    expect(readdirSync(spool)).toEqual([]); // used, and cleaned up
+    const missingSpool = await touchlog(['--db', mailDb, 'import', join(root, 'test/fixtures/eml'), '--spool-dir', join(dir, 'no-such-dir')]);
+    expect([missingSpool.code, missingSpool.stderr]).toEqual([
+      3,
+      `touchlog: Invalid email import options: 1 problem\n  - spoolDirectory: the directory ${join(dir, 'no-such-dir')} does not exist: the import keeps the messages it reads there until they are stored\n`,
+    ]);
     expect(run.stdout).toContain('(eml) into');
     const timeline = JSON.parse((await touchlog(['--db', mailDb, '--json', 'timeline', 'email:ap@northwind.example'])).stdout);
     expect(timeline.items.map((e: { record: { threadId: string; tags: string[] } }) => [e.record.threadId, e.record.tags])).toEqual([
@@ -220,7 +228,7 @@ describe('import', () => {
       ['inv-1042.20260302@seller.example', ['ar-mailbox']],
     ]);
     const refused = await touchlog(['--db', mailDb, 'import', join(dir, 'invoices.csv'), '--format', 'ndjson', '--our-domain', 'x.example']);
-    expect([refused.code, refused.stderr.split('\n')[0]]).toEqual([2, 'touchlog: --our-domain, --system and --tag are for email imports (eml, mbox)']);
+    expect([refused.code, refused.stderr.split('\n')[0]]).toEqual([2, 'touchlog: --our-domain, --system, --tag and --spool-dir are for email imports (eml, mbox)']);
   });
 });
 

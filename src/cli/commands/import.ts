@@ -59,6 +59,7 @@ export const importCommand: Command = {
     tag: { type: 'string', multiple: true },
     'create-customers': { type: 'boolean' },
     'batch-size': { type: 'string' },
+    'spool-dir': { type: 'string' },
   },
   help: `touchlog import <file> [options]
 
@@ -75,6 +76,9 @@ Records with a source key are idempotent: importing the same file again changes 
   --tag <tag>                   email: a tag for every message (repeatable)
   --create-customers            create a customer for an identifier nobody has
   --batch-size <n>              records per transaction (default 500)
+  --spool-dir <dir>             email: where the messages read are kept until they are stored
+                                (a private directory inside <dir>, removed at the end; default:
+                                the temporary directory)
 
 Exit code 6 when some records were rejected (each is listed with its line).`,
 
@@ -86,13 +90,14 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
     const ourDomains = listOption(ctx.values, 'our-domain');
     const tags = listOption(ctx.values, 'tag');
     const system = stringOption(ctx.values, 'system');
+    const spoolDirectory = stringOption(ctx.values, 'spool-dir');
     if (format === 'csv' && mappingPath === undefined) throw new UsageError('a CSV import needs --mapping <mapping.json> (see docs/interop.md)', 'import');
     if (format !== 'csv' && mappingPath !== undefined) throw new UsageError('--mapping is for CSV imports only', 'import');
     if (model !== undefined && format !== 'ndjson') throw new UsageError('--model is for NDJSON imports only (a CSV mapping names its model)', 'import');
     if (model !== undefined && !isIngestModel(model)) throw new UsageError(`--model must be one of ${INGEST_MODELS.join(', ')}, not ${JSON.stringify(model)}`, 'import');
     const email = format === 'eml' || format === 'mbox';
-    if (!email && (ourDomains.length > 0 || system !== undefined || tags.length > 0)) {
-      throw new UsageError('--our-domain, --system and --tag are for email imports (eml, mbox)', 'import');
+    if (!email && (ourDomains.length > 0 || system !== undefined || tags.length > 0 || spoolDirectory !== undefined)) {
+      throw new UsageError('--our-domain, --system, --tag and --spool-dir are for email imports (eml, mbox)', 'import');
     }
     const batchSize = intOption(ctx.values, 'batch-size', 500, 10_000);
     const mapping = mappingPath === undefined ? undefined : await loadCsvMapping(mappingPath);
@@ -127,7 +132,13 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
     let report: ImportReport;
     try {
       const log = store.log;
-      const emailOptions = { ...common, ourDomains, ...(system !== undefined ? { system } : {}), ...(tags.length > 0 ? { tags } : {}) };
+      const emailOptions = {
+        ...common,
+        ourDomains,
+        ...(system !== undefined ? { system } : {}),
+        ...(tags.length > 0 ? { tags } : {}),
+        ...(spoolDirectory !== undefined ? { spoolDirectory } : {}),
+      };
       switch (format) {
         case 'ndjson':
           report = await importNdjson(log, input, { ...common, ...(model !== undefined ? { model: model as (typeof INGEST_MODELS)[number] } : {}) });

@@ -2,9 +2,9 @@
  * Email import: `.eml` files and mbox mailboxes into communication records, threaded into
  * conversations and resolved to customers.
  */
-import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createReadStream, rmSync } from 'node:fs';
+import { chmod, lstat, mkdtemp, open, readdir, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isTouchlogError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { CommunicationInput } from '../../models/communication.js';
@@ -21,6 +21,14 @@ export interface EmailImportOptions extends EmailOptions, ImportOptions {
   readonly threading?: ThreadOptions | false;
   /** Largest message accepted, in bytes; 50 MiB when not given. Larger ones are rejected. */
   readonly maxMessageBytes?: number;
+  /**
+   * Where the import keeps the parsed messages between reading and writing (they are read once
+   * and threaded before anything is stored): a private directory (0700, files 0600) created inside
+   * this one and removed when the import ends. The operating system's temporary directory when not
+   * given. Leftovers of imports that crashed are removed by the next import using the same
+   * directory. See docs/compliance.md.
+   */
+  readonly spoolDirectory?: string;
 }
 
 /** Default largest message: 50 MiB. */
@@ -42,20 +50,119 @@ const tooLarge = (max: number) => ({ code: 'VALIDATION_FAILED', issue: 'too_big'
 
 type SpooledRecord = { at: ImportPosition; data: CommunicationInput & { source: { system: string; externalId: string } } } | { at: ImportPosition; rejection: Extract<ParsedRecord, { rejection: unknown }>['rejection'] };
 
-/** Spool of parsed records on disk, between reading (and threading) and writing. */
+/** What the spool directories are called: `mkdtemp` adds six characters. */
+const SPOOL_PREFIX = 'touchlog-email-';
+const SPOOL_NAME = /^touchlog-email-[A-Za-z0-9]{6}$/;
+/** The files a spool directory holds; a directory with anything else is not ours to remove. */
+const SPOOL_FILES = new Set(['owner.json', 'messages.ndjson']);
+/** A spool whose owner cannot be checked (another host, no owner file) is left alone this long. */
+const SPOOL_ORPHAN_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a process of this host is alive (one of another user counts as alive: not ours to judge). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes spool directories that earlier email imports left behind when they crashed (killed,
+ * out of memory, power cut) — they hold message bodies and addresses. Only directories that are
+ * certainly leftovers are removed: named like ours, a directory (not a link), owned by this user,
+ * holding nothing but a spool's files, and either written by a process of this host that is no
+ * longer running, or, when that cannot be told, untouched for a day. Best effort: a directory that
+ * cannot be checked or removed is left as it is.
+ */
+async function removeStaleSpools(parent: string): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(parent)).filter((name) => SPOOL_NAME.test(name));
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const dir = join(parent, name);
+    try {
+      const info = await lstat(dir);
+      if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
+      const files = await readdir(dir);
+      if (!files.every((file) => SPOOL_FILES.has(file))) continue;
+      const owner = files.includes('owner.json')
+        ? (JSON.parse(await readFile(join(dir, 'owner.json'), 'utf8')) as { pid?: unknown; host?: unknown })
+        : undefined;
+      const ownedHere = owner !== undefined && typeof owner.pid === 'number' && owner.host === hostname();
+      const stale = ownedHere ? !processAlive(owner.pid as number) : Date.now() - info.mtimeMs > SPOOL_ORPHAN_AGE_MS;
+      if (stale) await rm(dir, { recursive: true, force: true });
+    } catch {
+      // Being removed by another import, unreadable, not a spool after all: leave it.
+    }
+  }
+}
+
+/**
+ * Spool directories of imports in progress, removed if the process exits before they end
+ * (`process.exit()`, a second Ctrl-C in the CLI): one `exit` listener for all of them.
+ */
+const liveSpools = new Set<string>();
+let exitHookInstalled = false;
+function trackSpool(dir: string): void {
+  if (!exitHookInstalled) {
+    process.on('exit', () => {
+      for (const live of liveSpools) rmSync(live, { recursive: true, force: true });
+    });
+    exitHookInstalled = true;
+  }
+  liveSpools.add(dir);
+}
+
+/** A spool directory that cannot be used, as the error of the option that named it. */
+function spoolDirectoryError(parent: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'is not writable' : undefined;
+  if (why === undefined) return error;
+  return new ValidationError('email import options', [
+    { code: 'unusable_directory', path: ['spoolDirectory'], message: `the directory ${parent} ${why}: the import keeps the messages it reads there until they are stored` },
+  ]);
+}
+
+/**
+ * Spool of parsed records on disk, between reading (and threading) and writing: message bodies
+ * and addresses, so it is private — a directory only its user can enter (0700) holding files only
+ * its user can read (0600) — and removed when the import ends, however it ends. If the process
+ * dies, the next email import that uses the same directory removes it (see removeStaleSpools).
+ */
 class Spool {
   private handle: FileHandle | undefined;
   private buffered: string[] = [];
   private size = 0;
   readonly path: string;
-
   private constructor(readonly dir: string) {
     this.path = join(dir, 'messages.ndjson');
   }
 
-  static async create(): Promise<Spool> {
-    const spool = new Spool(await mkdtemp(join(tmpdir(), 'touchlog-email-')));
-    spool.handle = await open(spool.path, 'w');
+  static async create(parent: string): Promise<Spool> {
+    await removeStaleSpools(parent);
+    let dir: string;
+    try {
+      dir = await mkdtemp(join(parent, SPOOL_PREFIX));
+    } catch (error) {
+      throw spoolDirectoryError(parent, error);
+    }
+    const spool = new Spool(dir);
+    trackSpool(dir);
+    try {
+      await chmod(spool.dir, 0o700); // mkdtemp's mode already, whatever the umask: make sure
+      await writeFile(join(spool.dir, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }), { mode: 0o600, flag: 'wx' });
+      spool.handle = await open(spool.path, 'wx', 0o600);
+    } catch (error) {
+      await spool.remove();
+      throw error;
+    }
     return spool;
   }
 
@@ -90,7 +197,9 @@ class Spool {
 
   async remove(): Promise<void> {
     await this.handle?.close().catch(() => {});
+    this.handle = undefined;
     await rm(this.dir, { recursive: true, force: true });
+    liveSpools.delete(this.dir);
   }
 }
 
@@ -137,7 +246,7 @@ async function importMessages(
   meter: { bytesRead(): number; readonly bytesTotal: number | undefined },
   options: EmailImportOptions,
 ): Promise<ImportReport> {
-  const spool = await Spool.create();
+  const spool = await Spool.create(resolve(options.spoolDirectory ?? tmpdir()));
   try {
     const probes: Probe[] = [];
     let read = 0;
@@ -203,6 +312,9 @@ function checkOptions(options: EmailImportOptions): void {
   const max = options.maxMessageBytes;
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
     throw new ValidationError('email import options', [{ code: 'invalid_value', path: ['maxMessageBytes'], message: 'must be a positive integer' }]);
+  }
+  if (options.spoolDirectory !== undefined && (typeof options.spoolDirectory !== 'string' || options.spoolDirectory === '')) {
+    throw new ValidationError('email import options', [{ code: 'invalid_type', path: ['spoolDirectory'], message: 'must be the path of a directory' }]);
   }
   if (options.ourDomains !== undefined && !(Array.isArray(options.ourDomains) && options.ourDomains.every((d) => typeof d === 'string'))) {
     throw new ValidationError('email import options', [{ code: 'invalid_type', path: ['ourDomains'], message: 'must be a list of domain names' }]);
