@@ -4,7 +4,8 @@ import { classifyInputs } from './classify.js';
 import { VALIDATORS } from './collection.js';
 import type { ResolveOptions } from './resolve.js';
 import { runWrite, type StoreContext } from './session.js';
-import { writeRecords, type ValidInputs, type WritableModel } from './write-records.js';
+import { writeRecordsUnlessErased } from './erased-sources.js';
+import type { writeRecords, ValidInputs, WritableModel } from './write-records.js';
 
 /** One item of a mixed stream: which model it is, and its input. */
 export type IngestItem = { readonly [M in WritableModel]: { readonly model: M; readonly data: unknown } }[WritableModel];
@@ -154,7 +155,7 @@ export async function ingest(
       for (const model of WRITE_ORDER) {
         const group = groups.get(model);
         if (!group) continue;
-        const results = await writeRecords(session, model, group.map((g) => g.valid as ValidInputs[typeof model]), {
+        const results = await writeRecordsUnlessErased(session, model, group.map((g) => g.valid as ValidInputs[typeof model]), {
           ...options,
           classifications: classifications.get(model),
           mode: 'lenient',
