@@ -65,16 +65,17 @@ export function controlCharacterProblem(value: string, allowTab = false): string
  */
 export function headerText(max: number, options: { readonly min?: number; readonly allowTab?: boolean } = {}) {
   const min = options.min ?? 1;
-  const allowTab = options.allowTab ?? false;
+  const control = options.allowTab ? CONTROL_BUT_TAB : CONTROL;
   return (
     z
       .string()
       .min(min, min === 1 ? 'must not be empty' : `must have at least ${min} characters`)
       .max(max, `must have at most ${max} characters`)
-      // A plain check, not superRefine: this runs for every address of every message.
-      .check((ctx) => {
-        const problem = controlCharacterProblem(ctx.value, allowTab) ?? (ctx.value.isWellFormed() ? undefined : storableMessage);
-        if (problem !== undefined) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem, params: { code: 'invalid_characters' } });
+      // One test for both rules (no control character; storable): the message is worked out only
+      // for a value that fails.
+      .refine((value) => !control.test(value) && value.isWellFormed(), {
+        error: (issue) => controlCharacterProblem(issue.input as string, options.allowTab) ?? storableMessage,
+        params: { code: 'invalid_characters' },
       })
   );
 }
