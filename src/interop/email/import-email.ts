@@ -141,6 +141,7 @@ class Spool {
   private buffered: string[] = [];
   private size = 0;
   readonly path: string;
+
   private constructor(readonly dir: string) {
     this.path = join(dir, 'messages.ndjson');
   }
