@@ -7,15 +7,17 @@
  * On an empty database it first loads a small demo data set (a dozen customers from a CRM, an ERP,
  * a mail server and a phone system), so that there is something to look at.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createTouchlog } from 'touchlog';
 import { sqliteAdapter } from 'touchlog/sqlite';
-import { generateDemoDataset } from '../../src/demo/dataset.js';
+import { generateDemoDataset } from 'touchlog/testing';
 import { createService } from './service.js';
 
 const { values } = parseArgs({
   options: {
-    db: { type: 'string', default: 'examples/http-service/example.db' },
+    // Beside this file, wherever the example is run from (or copied to).
+    db: { type: 'string', default: fileURLToPath(new URL('./example.db', import.meta.url)) },
     port: { type: 'string', default: process.env['PORT'] ?? '3000' },
     host: { type: 'string', default: '127.0.0.1' },
     tenant: { type: 'string', default: 'example' },
@@ -31,7 +33,8 @@ let asOf = values['as-of'];
 if ((await log.customers.list({ limit: 1 })).items.length === 0) {
   const dataset = generateDemoDataset({ customers: 12, months: 12 });
   const report = await log.ingest(dataset.items, { batchSize: 1000 });
-  console.log(`seeded ${values.db} with ${report.created} demo records for ${dataset.customers.length} customers`);
+  const customers = dataset.customers.length;
+  console.log(`seeded ${values.db} with ${report.created} demo records for ${customers} ${customers === 1 ? 'customer' : 'customers'}`);
   asOf ??= dataset.asOf.slice(0, 10);
 }
 asOf ??= '2026-11-01';

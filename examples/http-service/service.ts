@@ -12,7 +12,8 @@
  *                                                   of { model, data } → the ingest report
  *   GET  /api/audit/verify                          the audit hash chain check
  *
- * Errors are JSON: `{ "error": { "code", "message", "issues"? } }` with 400, 404, 409, 413, 415 or 500.
+ * Errors are JSON: `{ "error": { "code", "message", "issues"? } }` with 400, 404 (nothing at that
+ * path), 405 (a path that answers other methods, listed in `Allow`), 409, 413, 415 or 500.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -34,6 +35,7 @@ export interface ServiceOptions {
 
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
 const STATIC: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' };
+const CUSTOMER_PATH = /^\/api\/customers\/([^/]+)(?:\/(timeline|scores))?$/;
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 /** An error with an HTTP status of its own (bad request bodies and the like). */
@@ -42,9 +44,19 @@ class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
+}
+
+/** The methods a path answers to, or `undefined` when there is nothing at that path (404, not 405). */
+function methodsAt(path: string): readonly string[] | undefined {
+  if (Object.hasOwn(STATIC, path)) return ['GET'];
+  if (path === '/api/ingest') return ['POST'];
+  if (path === '/api/customers' || path === '/api/worklist' || path === '/api/audit/verify') return ['GET'];
+  if (CUSTOMER_PATH.test(path)) return ['GET'];
+  return undefined;
 }
 
 const STATUS_OF: Record<string, number> = {
@@ -57,9 +69,9 @@ const STATUS_OF: Record<string, number> = {
   ABORTED: 503,
 };
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }
 
@@ -78,10 +90,15 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
   }
 }
 
+/**
+ * A day (`2026-06-01`) from the query, or the default. `Date.parse` would roll 2026-02-30 over
+ * into March, so the day is checked to come back unchanged.
+ */
 function dayOf(value: string | null, fallback: string | undefined): string {
   const day = value ?? fallback ?? new Date().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
-    throw new HttpError(400, 'VALIDATION_FAILED', 'asOf must be a day such as 2026-06-01');
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) {
+    throw new HttpError(400, 'VALIDATION_FAILED', `asOf must be a day that exists, such as 2026-06-01, not ${JSON.stringify(day.slice(0, 40))}`);
   }
   return day;
 }
@@ -134,7 +151,7 @@ export function createService(options: ServiceOptions): Server {
       return;
     }
 
-    const customerPath = /^\/api\/customers\/([^/]+)(?:\/(timeline|scores))?$/.exec(path);
+    const customerPath = CUSTOMER_PATH.exec(path);
     if (method === 'GET' && customerPath) {
       const customer = await resolveCustomerRef(log, decodeURIComponent(customerPath[1]!));
       const about = { id: customer.id, displayName: customer.displayName };
@@ -189,7 +206,8 @@ export function createService(options: ServiceOptions): Server {
       return;
     }
 
-    if (path.startsWith('/api/') || Object.hasOwn(STATIC, path)) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} ${path} is not supported`);
+    const allowed = methodsAt(path);
+    if (allowed) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} answers ${allowed.join(', ')}, not ${method}`, { allow: allowed.join(', ') });
     throw new HttpError(404, 'NOT_FOUND', `nothing at ${path}`);
   }
 
@@ -200,7 +218,7 @@ export function createService(options: ServiceOptions): Server {
         return;
       }
       if (error instanceof HttpError) {
-        send(res, error.status, { error: { code: error.code, message: error.message } });
+        send(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
       } else if (isTouchlogError(error) && STATUS_OF[error.code] !== undefined) {
         send(res, STATUS_OF[error.code]!, { error: { code: error.code, message: error.message, ...(error instanceof ValidationError ? { issues: error.issues } : {}) } });
       } else {

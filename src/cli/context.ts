@@ -3,6 +3,7 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
+import { toInstant } from '../models/primitives.js';
 import { UsageError } from './errors.js';
 import type { OpenStore, StoreOptions } from './store.js';
 
@@ -74,15 +75,22 @@ export function intOption(values: OptionValues, name: string, fallback: number, 
 
 /**
  * An instant option (`2026-11-01` or `2026-11-01T12:00:00Z`), as a `Date`; `fallback` when not given.
- * A date alone is the end of that UTC day's business: scoring takes the UTC day of `asOf`.
+ * A date alone is the end of that UTC day's business: scoring takes the UTC day of `asOf`. A day
+ * or time that does not exist (`2026-02-30`, `25:00`) is refused, never rolled over into another.
  */
 export function instantOption(values: OptionValues, name: string, fallback: () => Date): Date {
+  return optionalInstantOption(values, name) ?? fallback();
+}
+
+/** An instant option as {@link instantOption} reads it, or `undefined` when it is not given. */
+export function optionalInstantOption(values: OptionValues, name: string): Date | undefined {
   const value = stringOption(values, name);
-  if (value === undefined) return fallback();
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
-  const date = new Date(iso);
-  if (!/^\d{4}-\d{2}-\d{2}(?:T.*(?:Z|[+-]\d{2}:?\d{2}))?$/.test(iso) || Number.isNaN(date.getTime())) {
+  if (value === undefined) return undefined;
+  const instant = /^\d{4}-\d{2}-\d{2}(?:T.*(?:Z|[+-]\d{2}:?\d{2}))?$/i.test(value)
+    ? toInstant(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value)
+    : undefined;
+  if (instant === undefined) {
     throw new UsageError(`--${name} must be a date such as 2026-11-01 or an instant such as 2026-11-01T12:00:00Z, not ${JSON.stringify(value)}`);
   }
-  return date;
+  return new Date(instant);
 }

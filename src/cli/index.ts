@@ -1,6 +1,7 @@
+#!/usr/bin/env node
 /**
- * The `touchlog` executable (package `bin`). Built by tsup into `dist/cli.js` with a
- * `#!/usr/bin/env node` banner; from the repository: `node --import tsx src/cli/index.ts`.
+ * The `touchlog` executable (package `bin`), built by tsup into `dist/cli.js` (the line above
+ * makes it executable as it is); from the repository: `node --import tsx src/cli/index.ts`.
  */
 import { runCli } from './main.js';
 

@@ -157,8 +157,10 @@ export async function runCli(argv: readonly string[], io: CliIo, options: { sign
       throw new UsageError(`"${command.name}" takes ${command.args.max === 0 ? 'no arguments' : command.args.names}, but got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`, command.name);
     }
     if (values['progress'] === true && values['no-progress'] === true) throw new UsageError('--progress and --no-progress contradict each other');
-    const db = stringOption(values, 'db') ?? io.env['TOUCHLOG_DB'] ?? 'touchlog.db';
-    const pg = stringOption(values, 'pg') ?? io.env['TOUCHLOG_PG'];
+    // An environment variable set to nothing (`TOUCHLOG_PG= touchlog ...`) is not set.
+    const fromEnv = (name: string) => (io.env[name] === '' ? undefined : io.env[name]);
+    const db = stringOption(values, 'db') ?? fromEnv('TOUCHLOG_DB') ?? 'touchlog.db';
+    const pg = stringOption(values, 'pg') ?? fromEnv('TOUCHLOG_PG');
     if (stringOption(values, 'db') !== undefined && stringOption(values, 'pg') !== undefined) throw new UsageError('give either --db or --pg, not both');
     const storeOptions: StoreOptions = {
       db,

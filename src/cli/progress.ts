@@ -7,21 +7,32 @@ import cliProgress from 'cli-progress';
 
 /** A progress display: `update` as work advances, `stop` at the end (also on errors). */
 export interface Progress {
-  /** Sets the bar's position (and total, when it becomes known) and the text after it. */
+  /**
+   * Sets the position and the text after it. `total`: how much there is, when known (it may
+   * become known later); without one, the display is a count rather than a bar.
+   */
   update(value: number, total: number | undefined, detail: string): void;
   stop(): void;
 }
 
 const silent: Progress = { update() {}, stop() {} };
 
-/** A bar when it should show, otherwise a progress that does nothing. */
-export function createProgress(stream: Writable & { isTTY?: boolean }, options: { enabled: boolean; label: string; unit: 'bytes' | 'records' }): Progress {
+/**
+ * A bar when it should show, otherwise a progress that does nothing. `unit` names what is
+ * counted: `bytes` shows a percentage; anything else (`records`, `lines`) shows `value/total
+ * unit`, or `value unit` while the total is unknown — never a made-up total of 0. Without a total,
+ * `bytes` and `''` show only the label and the detail.
+ */
+export function createProgress(stream: Writable & { isTTY?: boolean }, options: { enabled: boolean; label: string; unit: string }): Progress {
   if (!options.enabled) return silent;
-  const format = options.unit === 'bytes' ? '{label} {bar} {percentage}% | {detail}' : '{label} {bar} {value}/{total} | {detail}';
+  const withTotal = options.unit === 'bytes' ? '{label} {bar} {percentage}% | {detail}' : `{label} {bar} {value}/{total} ${options.unit} | {detail}`;
+  // Without a total, a byte count says nothing the detail does not (imports count records there).
+  const counting = options.unit === 'bytes' || options.unit === '' ? '{label} | {detail}' : `{label} {value} ${options.unit} | {detail}`;
+  let known = false;
   const bar = new cliProgress.SingleBar(
     {
       stream: stream as NodeJS.WritableStream,
-      format,
+      format: (formatOptions, params, payload) => cliProgress.Format.Formatter({ ...formatOptions, format: known ? withTotal : counting }, params, payload),
       hideCursor: true,
       clearOnComplete: false,
       noTTYOutput: !stream.isTTY,
@@ -34,12 +45,15 @@ export function createProgress(stream: Writable & { isTTY?: boolean }, options: 
   let started = false;
   return {
     update(value, total, detail) {
+      if (total !== undefined) known = true;
       if (!started) {
-        bar.start(total ?? 0, value, { label: options.label, detail });
+        // cli-progress needs a total; while there is none, the counting format does not show it.
+        bar.start(total ?? Math.max(value, 1), value, { label: options.label, detail });
         started = true;
         return;
       }
       if (total !== undefined && total !== bar.getTotal()) bar.setTotal(total);
+      else if (total === undefined && value > bar.getTotal()) bar.setTotal(value);
       bar.update(value, { label: options.label, detail });
     },
     stop() {

@@ -25,15 +25,57 @@ export interface OpenStore {
   close(): Promise<void>;
 }
 
-/** A driver that is not installed: say which package to install. */
-class MissingDriverError extends TouchlogError {
-  constructor(what: string, packages: string) {
-    super('UNSUPPORTED', `${what} needs ${packages}: npm install ${packages}`);
+/**
+ * Optional driver packages that are not installed: `code` `UNSUPPORTED` (exit code 1), with a
+ * message naming the packages and the command that installs them.
+ */
+export class MissingDriverError extends TouchlogError {
+  constructor(
+    what: string,
+    /** The packages that are missing, e.g. `['pg']`. */
+    readonly packages: readonly string[],
+  ) {
+    const names = packages.length === 1 ? `the ${packages[0]} package, which is` : `the ${packages.join(' and ')} packages, which are`;
+    super('UNSUPPORTED', `${what} needs ${names} not installed: npm install ${packages.join(' ')}`);
   }
 }
 
-const isMissingModule = (error: unknown) =>
-  (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' || (error as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND';
+/** The package a module-not-found error is about (`Cannot find package 'pg' imported from ...`), if it says. */
+function missingPackage(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return undefined;
+  return /Cannot find (?:package|module) '([^'/]+(?:\/[^'/]+)?)'/.exec((error as Error).message)?.[1];
+}
+
+/**
+ * Whether a package resolves from here (where touchlog's own modules resolve their imports from);
+ * `true` when this runtime cannot tell.
+ */
+function resolvable(pkg: string): boolean {
+  if (typeof import.meta.resolve !== 'function') return true;
+  try {
+    import.meta.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads a module that needs optional driver packages. When one of `packages` is missing, says
+ * which of them are (all at once, so that one install fixes it); any other failure, such as a
+ * broken install of touchlog itself, is passed on as it is.
+ */
+export async function loadDriver<T>(what: string, packages: readonly string[], load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const name = missingPackage(error);
+    if (name === undefined || !packages.includes(name)) throw error;
+    const missing = packages.filter((pkg) => pkg === name || !resolvable(pkg));
+    throw new MissingDriverError(what, missing);
+  }
+}
 
 /** The PostgreSQL URL without its password, for messages. */
 function describeUrl(url: string): string {
@@ -56,13 +98,7 @@ export async function openStore(options: StoreOptions, mustExist: boolean): Prom
   let where: string;
   if (options.pg !== undefined) {
     where = describeUrl(options.pg);
-    let module: typeof import('../adapters/postgres/index.js');
-    try {
-      module = await import('../adapters/postgres/index.js');
-    } catch (error) {
-      if (isMissingModule(error)) throw new MissingDriverError('--pg', 'pg kysely');
-      throw error;
-    }
+    const module = await loadDriver('PostgreSQL (--pg)', ['pg', 'kysely'], () => import('../adapters/postgres/index.js'));
     adapter = module.postgresAdapter({ connectionString: options.pg, maxConnections: 4 });
   } else {
     where = options.db;
@@ -73,13 +109,7 @@ export async function openStore(options: StoreOptions, mustExist: boolean): Prom
         `database ${options.db} does not exist: create it with "touchlog import" or "touchlog demo", or name another with --db`,
       );
     }
-    let module: typeof import('../adapters/sqlite/index.js');
-    try {
-      module = await import('../adapters/sqlite/index.js');
-    } catch (error) {
-      if (isMissingModule(error)) throw new MissingDriverError('SQLite (--db)', 'better-sqlite3 kysely');
-      throw error;
-    }
+    const module = await loadDriver('SQLite (--db)', ['better-sqlite3', 'kysely'], () => import('../adapters/sqlite/index.js'));
     adapter = module.sqliteAdapter({ filename: options.db });
   }
   try {

@@ -7,3 +7,4 @@ export {
   eraseFollowUp,
   eraseInteraction,
 } from './erasure.js';
+export { createPseudonymiser, ERASED_ID_PREFIX, isErasedId, newPseudonymSecret, type Pseudonymiser } from './pseudonyms.js';

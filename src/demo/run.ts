@@ -6,6 +6,7 @@ import type { CustomerScore } from '../scoring/score-customer.js';
 import type { SlaPolicy } from '../sla/policies.js';
 import { createTouchlog } from '../store/touchlog.js';
 import type { TimelineEntry } from '../store/timeline.js';
+import { noun, plural } from '../text/plural.js';
 import { generateDemoDataset, type DemoOptions } from './dataset.js';
 
 /** Options of {@link runDemo}. */
@@ -79,7 +80,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       dedupe: { priority: ['crm', 'erp', 'mail', 'phone', 'chat'] },
     });
     say(`touchlog demo → ${options.filename}`);
-    say(`generated ${dataset.items.length.toLocaleString('en-US')} records from crm, erp, mail, phone and chat for ${dataset.customers.length} customers`);
+    say(`generated ${dataset.items.length.toLocaleString('en-US')} records from crm, erp, mail, phone and chat for ${plural(dataset.customers.length, 'customer')}`);
 
     const ingestStart = performance.now();
     const report = await log.ingest(dataset.items, { batchSize: 1000 });
@@ -99,7 +100,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
         merged++;
       }
     }
-    say(`merged ${merged} customers the ERP knew under a second account`);
+    say(`merged ${plural(merged, 'customer')} the ERP knew under a second account`);
 
     // Agents answer each dispute call by email, attached to the case (deterministic delays).
     const agent = log.withActor('agent:collections');
@@ -124,7 +125,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       });
       answered++;
     }
-    say(`agents answered ${answered} dispute calls by email`);
+    say(`agents answered ${plural(answered, 'dispute call')} by email`);
 
     // One customer with a dispute, promises and reminders: the interesting story.
     const chosen =
@@ -136,7 +137,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     for await (const entry of log.timeline.stream(customer.id, { from: new Date(Date.parse(dataset.asOf) - 120 * 86_400_000) })) entries.push(entry);
     const timeline = entries.map((entry) => ({ at: entry.at, kind: entry.kind, what: describe(entry) }));
     say('');
-    say(`${customer.displayName} — the last 120 days of the merged timeline (${entries.length} entries):`);
+    say(`${customer.displayName} — the last 120 days of the merged timeline (${plural(entries.length, 'entry', 'entries')}):`);
     for (const line of timeline.slice(-30)) say(`  ${line.at.slice(0, 16).replace('T', ' ')}  ${line.kind.padEnd(18)} ${line.what}`);
 
     const score = await log.score.customer(customer.id, { asOf: dataset.asOf, rates: DEMO_RATES });
@@ -146,7 +147,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
 
     const worklist = await log.score.worklist({ asOf: dataset.asOf, limit: 10, rates: DEMO_RATES });
     say('');
-    say(`collections worklist (top ${worklist.entries.length} of ${worklist.customersScored} customers):`);
+    say(`collections worklist (top ${worklist.entries.length} of ${plural(worklist.customersScored, 'customer')}):`);
     for (const [i, entry] of worklist.entries.entries()) {
       const pastDue = Object.entries(entry.pastDue)
         .map(([currency, amountMinor]) => formatMoney({ amountMinor: amountMinor as number, currency }))
@@ -163,7 +164,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
     say('service levels, last 90 days:');
     for (const policy of sla) {
       const rate = (tally: { breachRate: number | undefined }) => (tally.breachRate === undefined ? '—' : `${(tally.breachRate * 100).toFixed(0)}% breached`);
-      say(`  ${policy.policy.padEnd(10)} ${String(policy.interactions).padStart(5)} interactions  first response ${rate(policy.firstResponse)}, resolution ${rate(policy.resolution)}`);
+      say(`  ${policy.policy.padEnd(10)} ${String(policy.interactions).padStart(5)} ${noun(policy.interactions, 'interaction', 'interactions')}  first response ${rate(policy.firstResponse)}, resolution ${rate(policy.resolution)}`);
     }
     const classified = (await log.interactions.list({ purpose: 'dispute', limit: 1 })).items[0]?.classification;
     if (classified) say(`  classification example: ${classified.reasons.map((r) => `${r.rule} (${r.because})`).join('; ')}`);

@@ -111,6 +111,20 @@ export class NotFoundError extends TouchlogError {
   }
 }
 
+/**
+ * A record names its customer by identifiers that no customer has (and `createMissingCustomers`
+ * is off): `NOT_FOUND`, entity `customer`. `identifiers` are the keys that were tried
+ * (`email:ap@acme.example`, `external:erp:C-1001`); with `createMissingCustomers: true` a customer
+ * is created for the first of them instead.
+ */
+export class UnknownCustomerError extends NotFoundError {
+  readonly identifiers: readonly string[];
+  constructor(identifiers: readonly string[]) {
+    super('customer', identifiers.join(', '), `no customer is known by ${identifiers.join(', ')}`);
+    this.identifiers = identifiers;
+  }
+}
+
 /** An update named an `expectedVersion` that is no longer the stored version. */
 export class VersionConflictError extends TouchlogError {
   readonly entity: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { MoneySchema } from './money.js';
-import { CustomerIdSchema, shortText, StoredInstantSchema, SystemNameSchema, text } from './primitives.js';
+import { CustomerIdSchema, headerText, StoredInstantSchema, SystemNameSchema, text } from './primitives.js';
 import { CustomerIdentifierSchema } from './identifiers.js';
 
 /**
@@ -73,19 +73,23 @@ export const FinancialLinksSchema = z
 export const PARTICIPANT_ROLES = ['customer', 'agent', 'system'] as const;
 export type ParticipantRole = (typeof PARTICIPANT_ROLES)[number];
 
-/** Someone who took part in an interaction. */
+/** Someone who took part in an interaction. Names and addresses refuse control characters (line breaks...). */
 export const ParticipantSchema = z.strictObject({
   role: z.enum(PARTICIPANT_ROLES),
-  name: shortText().optional(),
+  name: headerText(LIMITS.shortText, { allowTab: true }).optional(),
   /** Email address, phone number, chat handle... */
-  address: text(LIMITS.address).optional(),
+  address: headerText(LIMITS.address).optional(),
 });
 export type Participant = z.output<typeof ParticipantSchema>;
 
-/** A name and address on a message (`From`, `To`, `Cc`). */
+/**
+ * A name and address on a message (`From`, `To`, `Cc`). Both end up in message headers, so
+ * control characters are refused (`ar@seller.example\r\nBcc: victim@x.example` is invalid); a tab
+ * is allowed in the name.
+ */
 export const AddressSchema = z.strictObject({
-  address: text(LIMITS.address),
-  name: shortText().optional(),
+  address: headerText(LIMITS.address),
+  name: headerText(LIMITS.shortText, { allowTab: true }).optional(),
 });
 export type Address = z.output<typeof AddressSchema>;
 

@@ -7,6 +7,7 @@ import {
   CommunicationIdSchema,
   CustomerIdSchema,
   InteractionIdSchema,
+  headerText,
   MetadataSchema,
   shortText,
   TagsSchema,
@@ -41,7 +42,8 @@ export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** Metadata of an attachment. touchlog keeps the description, not the file. */
 export const AttachmentSchema = z.strictObject({
-  name: text(LIMITS.shortText),
+  /** The file name (a header parameter in mail: no control characters). */
+  name: headerText(LIMITS.shortText, { allowTab: true }),
   mediaType: z
     .string()
     .max(255)
@@ -69,7 +71,8 @@ const communicationShape = <K extends FieldKinds>(k: K) => ({
   from: AddressSchema.optional(),
   to: z.array(AddressSchema).max(LIMITS.listItems, `must have at most ${LIMITS.listItems} recipients`),
   cc: z.array(AddressSchema).max(LIMITS.listItems, `must have at most ${LIMITS.listItems} recipients`),
-  subject: text(LIMITS.subject, 0).optional(),
+  /** The subject line: one line (control characters other than a tab are refused). */
+  subject: headerText(LIMITS.subject, { min: 0, allowTab: true }).optional(),
   /** The message as plain text. */
   body: text(LIMITS.body, 0).optional(),
   attachments: z.array(AttachmentSchema).max(LIMITS.listItems, `must have at most ${LIMITS.listItems} attachments`),

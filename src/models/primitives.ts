@@ -23,6 +23,63 @@ export function text(max: number, min = 1) {
 /** A name, label or other short piece of text (up to {@link LIMITS.shortText} characters). */
 export const shortText = () => text(LIMITS.shortText);
 
+// ---------------------------------------------------------------------------------------------
+// Header-like text
+
+/**
+ * Control characters: C0 (U+0000–U+001F, CR and LF among them), DEL, C1 (U+0080–U+009F) and the
+ * Unicode line and paragraph separators. `withTab` leaves out the horizontal tab, which header
+ * text (a subject, a display name) may hold.
+ */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+const CONTROL_BUT_TAB = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029]/;
+const CONTROL_RUNS_BUT_TAB = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029]+/g;
+const CONTROL_NAMES: Readonly<Record<number, string>> = { 0x00: 'NUL', 0x09: 'TAB', 0x0a: 'LF', 0x0d: 'CR', 0x85: 'NEL', 0x2028: 'LINE SEPARATOR', 0x2029: 'PARAGRAPH SEPARATOR' };
+
+/**
+ * `value` with every run of control characters (tabs kept) replaced by one space: what a reader
+ * of mail makes of an encoded line break in a subject or display name.
+ */
+export function replaceControlCharacters(value: string): string {
+  return CONTROL_BUT_TAB.test(value) ? value.replace(CONTROL_RUNS_BUT_TAB, ' ') : value;
+}
+
+/**
+ * Why a header-like value is refused: the first control character in it, named, with its
+ * position (1-based) — or `undefined` when there is none.
+ */
+export function controlCharacterProblem(value: string, allowTab = false): string | undefined {
+  const match = (allowTab ? CONTROL_BUT_TAB : CONTROL).exec(value);
+  if (match === null) return undefined;
+  const code = match[0].charCodeAt(0);
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const name = CONTROL_NAMES[code] === undefined ? hex : `${hex} ${CONTROL_NAMES[code]}`;
+  return `must not contain control characters such as line breaks (${name} at character ${match.index + 1}): in a message header, a line break would start a header of its own`;
+}
+
+/**
+ * Text that ends up in message headers — addresses, display names, subjects, Message-IDs,
+ * attachment names: {@link text}, and no control characters (CR, LF, NUL...; `allowTab` lets a
+ * tab through), so that a stored value can never inject a header (`Bcc: ...`) into mail that
+ * another system writes from it. Issue code `invalid_characters`.
+ */
+export function headerText(max: number, options: { readonly min?: number; readonly allowTab?: boolean } = {}) {
+  const min = options.min ?? 1;
+  const control = options.allowTab ? CONTROL_BUT_TAB : CONTROL;
+  return (
+    z
+      .string()
+      .min(min, min === 1 ? 'must not be empty' : `must have at least ${min} characters`)
+      .max(max, `must have at most ${max} characters`)
+      // One test for both rules (no control character; storable): the message is worked out only
+      // for a value that fails.
+      .refine((value) => !control.test(value) && value.isWellFormed(), {
+        error: (issue) => controlCharacterProblem(issue.input as string, options.allowTab) ?? storableMessage,
+        params: { code: 'invalid_characters' },
+      })
+  );
+}
+
 /** A system name such as `crm`, `erp`, `mail` or `salesforce-eu`: lower case, digits, `.`, `_`, `-`. */
 export const SystemNameSchema = z
   .string()
@@ -353,9 +410,11 @@ const whiteSpace = /\s/;
 
 /**
  * A Message-ID as used in `messageId`, `inReplyTo` and `references`: stored without the angle
- * brackets and surrounding white space (`<abc@mail.example>` → `abc@mail.example`).
+ * brackets and surrounding white space (`<abc@mail.example>` → `abc@mail.example`). Line breaks
+ * and other control characters are refused wherever they are (spaces and tabs around the id are
+ * trimmed; inside it they are refused too).
  */
-export const MessageIdSchema = text(LIMITS.messageId).transform((value, ctx) => {
+export const MessageIdSchema = headerText(LIMITS.messageId, { allowTab: true }).transform((value, ctx) => {
   const id = value.trim().replace(leadingAngleBrackets, '').replace(trailingAngleBrackets, '').trim();
   if (id === '' || whiteSpace.test(id)) {
     ctx.issues.push({

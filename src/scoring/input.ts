@@ -43,9 +43,18 @@ export function minorOf(money: Money | undefined, collection: string, index: num
 
 /** The UTC day of the required `asOf` option. */
 export function asOfDay(asOf: InstantLike | undefined): number {
-  const ms = asOf === undefined ? Number.NaN : instantMs(asOf);
+  if (asOf === undefined || asOf === null) {
+    return invalid('scoring options', ['asOf'], 'required', 'is required: a Date or an ISO-8601 instant; scores are computed as of the end of its UTC day');
+  }
+  const ms = instantMs(asOf);
   if (ms === ms) return Math.floor(ms / MS_PER_DAY);
-  return invalid('scoring options', ['asOf'], 'invalid_date', 'must be given: a Date or an ISO-8601 instant; scores are computed as of the end of its UTC day');
+  const given = asOf instanceof Date ? 'an invalid Date' : typeof asOf === 'string' ? JSON.stringify(asOf.slice(0, 40)) : `a ${typeof asOf}`;
+  return invalid(
+    'scoring options',
+    ['asOf'],
+    'invalid_date',
+    `${given} is not a real date or instant: give a Date or an ISO-8601 date or instant such as 2026-06-01 or 2026-06-01T00:00:00Z`,
+  );
 }
 
 /** A positive whole number of days option, or its default. */

@@ -12,6 +12,7 @@
  * @module
  */
 import { currencyExponent } from '../models/money.js';
+import { noun, plural } from '../text/plural.js';
 import type { AgeingBuckets } from './ageing.js';
 import { invalid } from './input.js';
 import type { InteractionSignals } from './interaction-signals.js';
@@ -275,7 +276,7 @@ export function assessRisk(payment: PaymentBehaviour, signals: InteractionSignal
     disputeRate === null ? 0 : disputeRate / RISK_SATURATION.disputeRate,
     disputeRate === null
       ? 'no invoices or disputes in the window'
-      : `${d.count} dispute(s) for ${signals.invoices} invoice(s); ${pct(share ?? 0)} of the amount billed disputed (a quarter disputed = full risk)`,
+      : `${plural(d.count, 'dispute')} for ${plural(signals.invoices, 'invoice')}; ${pct(share ?? 0)} of the amount billed disputed (a quarter disputed = full risk)`,
   );
 
   // Broken promises.
@@ -285,7 +286,7 @@ export function assessRisk(payment: PaymentBehaviour, signals: InteractionSignal
     'broken_promises',
     brokenShare,
     brokenShare ?? 0,
-    brokenShare === null ? 'no promise to pay has fallen due' : `${p.broken} of ${p.due} promise(s) to pay broken`,
+    brokenShare === null ? 'no promise to pay has fallen due' : `${p.broken} of ${plural(p.due, 'promise')} to pay broken`,
   );
 
   // Reminder dependence.
@@ -296,7 +297,7 @@ export function assessRisk(payment: PaymentBehaviour, signals: InteractionSignal
     r.perPaidInvoice === null ? 0 : r.perPaidInvoice / RISK_SATURATION.remindersPerInvoice,
     r.perPaidInvoice === null
       ? 'no invoice was paid in the window'
-      : `${fmt(r.perPaidInvoice, 2)} reminder(s) sent per invoice before it was paid (3 = full risk)`,
+      : `${fmt(r.perPaidInvoice, 2)} ${noun(r.perPaidInvoice, 'reminder')} sent per invoice before it was paid (3 = full risk)`,
   );
 
   // Unresponsiveness.
@@ -306,7 +307,7 @@ export function assessRisk(payment: PaymentBehaviour, signals: InteractionSignal
     'unresponsiveness',
     silent,
     silent ?? 0,
-    silent === null ? 'none of our messages expected an answer' : `${c.unanswered} of ${c.expected} message(s) expecting an answer left unanswered`,
+    silent === null ? 'none of our messages expected an answer' : `${c.unanswered} of ${plural(c.expected, 'message')} expecting an answer left unanswered`,
   );
 
   const factors = [timeliness, pastDue, trend, disputes, promises, reminders, unresponsive];
@@ -316,7 +317,7 @@ export function assessRisk(payment: PaymentBehaviour, signals: InteractionSignal
     return {
       available: false,
       reason: 'insufficient_history',
-      message: `a risk score needs at least ${minInvoices} invoice(s) that fell due in the last ${payment.window.days} days; there ${experiences === 1 ? 'is' : 'are'} ${experiences}`,
+      message: `a risk score needs at least ${plural(minInvoices, 'invoice')} that fell due in the last ${payment.window.days} days; there ${experiences === 1 ? 'is' : 'are'} ${experiences}`,
       factors,
     };
   }

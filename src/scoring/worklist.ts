@@ -11,6 +11,9 @@ import type { CustomerScore } from './score-customer.js';
 import type { AmountsByCurrency, CurrencyRates } from './types.js';
 import { checkRates } from './currencies.js';
 
+/** The risk a customer without a risk score is ranked with: neither safe nor risky. */
+export const DEFAULT_NEUTRAL_RISK = 50;
+
 /** Options of the worklist. */
 export interface WorklistOptions {
   /** Entries to keep. Default 50. */
@@ -80,7 +83,7 @@ function ranksAbove(a: WorklistEntry, b: WorklistEntry): boolean {
  */
 export function createWorklistRanker(options: WorklistOptions = {}): WorklistRanker {
   const limit = intOption(options.limit, 50, 'limit', 1, 1_000_000);
-  const neutral = numberOption(options.neutralRisk, 50, 'neutralRisk', 100);
+  const neutral = numberOption(options.neutralRisk, DEFAULT_NEUTRAL_RISK, 'neutralRisk', 100);
   const rates = checkRates(options.rates);
   const only = options.currency;
   let unit: string | undefined = only;

@@ -17,8 +17,9 @@ import { decodeCursor, fetchPage, pageLimit, pageOrder, streamPages, type Page, 
 import { toRecordFilter, type ListFilter } from './filters.js';
 import { MODEL_SPECS, recordFromRow, type ModelSpec, type StoredModels } from './model-specs.js';
 import type { ResolveOptions } from './resolve.js';
+import { erasedRecordBySource, writeRecordsUnlessErased } from './erased-sources.js';
 import { guardStorage, runWrite, type StoreContext, type WriteSession } from './session.js';
-import { toWrite, writeRecords, type RecordResult, type ValidInputs, type WritableModel } from './write-records.js';
+import { toWrite, type RecordResult, type ValidInputs, type WritableModel } from './write-records.js';
 
 export const VALIDATORS: { [M in WritableModel]: Validator<unknown, ValidInputs[M]> } = {
   customer: customerValidator as Validator<unknown, ValidInputs['customer']>,
@@ -98,7 +99,7 @@ export class RecordCollection<M extends WritableModel> {
     options = optionsOf(options, 'record options');
     const valid = this.validator.parse(input);
     const classifications = await classifyInputs(this.ctx.classifier, this.model, [valid]);
-    const [result] = await runWrite(this.ctx, (session) => writeRecords(session, this.model, [valid], { ...options, classifications, mode: 'atomic' }));
+    const [result] = await runWrite(this.ctx, (session) => writeRecordsUnlessErased(session, this.model, [valid], { ...options, classifications, mode: 'atomic' }));
     return result as RecordResult<StoredModels[M]>;
   }
 
@@ -112,7 +113,7 @@ export class RecordCollection<M extends WritableModel> {
     const valid = this.validator.parseMany(inputs);
     if (valid.length === 0) return [];
     const classifications = await classifyInputs(this.ctx.classifier, this.model, valid);
-    return (await runWrite(this.ctx, (session) => writeRecords(session, this.model, valid, { ...options, classifications, mode: 'atomic' }))) as RecordResult<
+    return (await runWrite(this.ctx, (session) => writeRecordsUnlessErased(session, this.model, valid, { ...options, classifications, mode: 'atomic' }))) as RecordResult<
       StoredModels[M]
     >[];
   }
@@ -139,9 +140,11 @@ export class RecordCollection<M extends WritableModel> {
     if (typeof source?.system !== 'string' || typeof source.externalId !== 'string') {
       throw new ValidationError('source key', [{ code: 'invalid_type', path: [], message: 'must be { system, externalId }' }]);
     }
-    const [row] = await guardStorage(`reading a ${this.spec.label}`, () =>
-      this.ctx.adapter.getRecordsBySource(this.ctx.tenant, this.spec.collection, [{ system: source.system, externalId: source.externalId }]),
-    );
+    const [row] = await guardStorage(`reading a ${this.spec.label}`, async () => {
+      const [stored] = await this.ctx.adapter.getRecordsBySource(this.ctx.tenant, this.spec.collection, [{ system: source.system, externalId: source.externalId }]);
+      // An erased record keeps a pseudonym of its source key: it is still found by the original.
+      return [stored ?? (await erasedRecordBySource(this.ctx.adapter, this.ctx.tenant, this.spec.collection, source))];
+    });
     return row ? recordFromRow<StoredModels[M]>(row) : undefined;
   }
 

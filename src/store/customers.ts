@@ -11,6 +11,8 @@ import type { Page, PageOptions } from './cursor.js';
 import { customerSpec, recordFromRow, specOfCollection, type StoredRecord } from './model-specs.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { eraseCommunication, eraseCustomer, eraseFinancialRecord, eraseFollowUp, eraseInteraction } from '../compliance/erasure.js';
+import type { FinancialRecord } from '../models/financial-record.js';
+import { ensureTenantPseudonymiser } from './erased-sources.js';
 import { guardStorage, runWrite, type StoreContext, type WriteSession } from './session.js';
 import { identifierChanges, toWrite } from './write-records.js';
 
@@ -45,7 +47,7 @@ const ERASE_PAGE = 500;
 const ERASERS = {
   interactions: eraseInteraction,
   communications: eraseCommunication,
-  financial: eraseFinancialRecord,
+  financial: (record: FinancialRecord) => eraseFinancialRecord(record),
   followUps: eraseFollowUp,
 } as const;
 
@@ -197,6 +199,8 @@ export class Customers extends RecordCollection<'customer'> {
         limit: 100_000,
       });
       const erasedAt = this.ctx.now();
+      // Source keys and thread ids become pseudonyms under the tenant's secret (see erased-sources.ts).
+      const pseudonyms = await ensureTenantPseudonymiser(session.tx, this.ctx.tenant);
       let records = 0;
       for (const collection of ['interactions', 'communications', 'financial', 'followUps'] as const) {
         const spec = specOfCollection(collection);
@@ -211,7 +215,7 @@ export class Customers extends RecordCollection<'customer'> {
           const updates = [];
           for (const row of rows) {
             const before = recordFromRow<StoredRecord>(row);
-            const erased = ERASERS[collection](before as never) as StoredRecord;
+            const erased = ERASERS[collection](before as never, pseudonyms) as StoredRecord;
             if (canonicalJson(erased) === canonicalJson(before)) continue;
             const next = { ...erased, version: row.version + 1, updatedAt: erasedAt } as StoredRecord;
             const write = toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);
@@ -232,7 +236,7 @@ export class Customers extends RecordCollection<'customer'> {
       for (const member of members) {
         const before = recordFromRow<Customer>(member);
         await session.tx.deleteIdentifiers(this.ctx.tenant, before.identifiers.map(identifierKey));
-        const erased = eraseCustomer(before, before.erasedAt ?? erasedAt);
+        const erased = eraseCustomer(before, before.erasedAt ?? erasedAt, pseudonyms);
         if (canonicalJson(erased) === canonicalJson(before)) {
           customers.push(before);
           continue;

@@ -1,10 +1,11 @@
-import { AbortedError, ValidationError, type ValidationIssue } from '../errors/index.js';
+import { AbortedError, UnknownCustomerError, ValidationError, type ValidationIssue } from '../errors/index.js';
 import type { TouchlogError } from '../errors/index.js';
 import { classifyInputs } from './classify.js';
 import { VALIDATORS } from './collection.js';
 import type { ResolveOptions } from './resolve.js';
 import { runWrite, type StoreContext } from './session.js';
-import { writeRecords, type ValidInputs, type WritableModel } from './write-records.js';
+import { writeRecordsUnlessErased } from './erased-sources.js';
+import type { writeRecords, ValidInputs, WritableModel } from './write-records.js';
 
 /** One item of a mixed stream: which model it is, and its input. */
 export type IngestItem = { readonly [M in WritableModel]: { readonly model: M; readonly data: unknown } }[WritableModel];
@@ -21,6 +22,11 @@ export interface IngestRejection {
   readonly message: string;
   /** For validation failures, every problem with its path. */
   readonly issues?: readonly ValidationIssue[];
+  /**
+   * For `NOT_FOUND` because no customer has the identifiers the record names: their keys
+   * (`email:ap@acme.example`). `createMissingCustomers: true` creates a customer for the first.
+   */
+  readonly unknownIdentifiers?: readonly string[];
 }
 
 /** Progress after each committed batch. */
@@ -83,6 +89,7 @@ function rejection(index: number, model: string, data: unknown, error: TouchlogE
     code: error.code,
     message: error.message,
     ...(error instanceof ValidationError ? { issues: error.issues } : {}),
+    ...(error instanceof UnknownCustomerError ? { unknownIdentifiers: error.identifiers } : {}),
   };
 }
 
@@ -148,7 +155,7 @@ export async function ingest(
       for (const model of WRITE_ORDER) {
         const group = groups.get(model);
         if (!group) continue;
-        const results = await writeRecords(session, model, group.map((g) => g.valid as ValidInputs[typeof model]), {
+        const results = await writeRecordsUnlessErased(session, model, group.map((g) => g.valid as ValidInputs[typeof model]), {
           ...options,
           classifications: classifications.get(model),
           mode: 'lenient',

@@ -82,12 +82,20 @@ const entry = (recordId: string, kind: TimelineKind, at: string, extra: { channe
   status: extra.status ?? null,
 });
 
+/**
+ * A record's source key as personal data: a Message-ID carries the sender's domain, a CRM key
+ * may carry a name. Sealed in audit entries like the other personal fields (so that erasure, which
+ * destroys the key, leaves none readable there), and pseudonymised in the record by erasure. The
+ * `system` stays readable. Financial records' keys are document numbers and stay as they are.
+ */
+const SOURCE_KEY = ['source.externalId', 'source.url'] as const;
+
 export const customerSpec: ModelSpec<'customer'> = {
   model: 'customer',
   collection: 'customers',
   entityType: 'customer',
   label: 'customer',
-  personal: ['displayName', 'legalName', 'identifiers', 'address', 'attributes', 'kyc.note'],
+  personal: ['displayName', 'legalName', 'identifiers', 'address', 'attributes', 'kyc.note', ...SOURCE_KEY],
   facets: (customer) => ({
     at: customer.createdAt,
     dueAt: customer.kyc?.reviewDueAt ?? null,
@@ -105,7 +113,7 @@ export const interactionSpec: ModelSpec<'interaction'> = {
   collection: 'interactions',
   entityType: 'interaction',
   label: 'interaction',
-  personal: ['subject', 'summary', 'participants', 'metadata', 'outcome.note'],
+  personal: ['subject', 'summary', 'participants', 'metadata', 'outcome.note', ...SOURCE_KEY, 'mergedFrom'],
   facets: (interaction) => ({
     at: interaction.occurredAt,
     dueAt: null,
@@ -129,7 +137,7 @@ export const communicationSpec: ModelSpec<'communication'> = {
   collection: 'communications',
   entityType: 'communication',
   label: 'communication',
-  personal: ['from', 'to', 'cc', 'subject', 'body', 'attachments', 'metadata', 'messageId', 'inReplyTo', 'references'],
+  personal: ['from', 'to', 'cc', 'subject', 'body', 'attachments', 'metadata', 'messageId', 'inReplyTo', 'references', 'threadId', ...SOURCE_KEY, 'mergedFrom'],
   facets: (message) => ({
     at: message.sentAt,
     dueAt: null,
@@ -220,7 +228,7 @@ export const followUpSpec: ModelSpec<'followUp'> = {
   collection: 'followUps',
   entityType: 'follow_up',
   label: 'follow-up',
-  personal: ['action', 'note'],
+  personal: ['action', 'note', ...SOURCE_KEY],
   facets: (followUp) => ({
     at: followUp.dueAt,
     dueAt: followUp.dueAt,

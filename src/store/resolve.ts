@@ -1,5 +1,5 @@
 import type { RecordRow } from '../adapters/contract.js';
-import { NotFoundError } from '../errors/index.js';
+import { NotFoundError, UnknownCustomerError } from '../errors/index.js';
 import type { Address, CustomerRef } from '../models/common.js';
 import type { Customer } from '../models/customer.js';
 import { identifierKey, normaliseEmail, normalisePhone, type CustomerIdentifier } from '../models/identifiers.js';
@@ -43,7 +43,16 @@ export function identifiersOfAddress(address: string): CustomerIdentifier[] {
   return out;
 }
 
-const describeRef = (ref: CustomerRef) => ('id' in ref ? ref.id : identifierKey(ref));
+/** Why a record's addresses name no customer: it has none, they are all ours, or none can be read as an identifier. */
+function noCandidateMessage(addresses: readonly Address[], theirs: readonly Address[]): string {
+  if (addresses.length === 0) return 'the record names no customer and has no address to find one by';
+  if (theirs.length === 0) return 'the record names no customer and every address on it is one of ours (ourDomains): there is no other party to find the customer by';
+  const shown = theirs.slice(0, 3).map((address) => JSON.stringify(address.address.slice(0, 100)));
+  const more = theirs.length > 3 ? ` and ${theirs.length - 3} more` : '';
+  return theirs.length === 1
+    ? `the record names no customer, and its address ${shown[0]} is neither an email address nor a phone number in international form, so no customer can be found by it`
+    : `the record names no customer, and none of its addresses (${shown.join(', ')}${more}) is an email address or a phone number in international form, so no customer can be found by them`;
+}
 
 /**
  * Resolves the customers of a batch of records with a few queries: customers by id, identifiers
@@ -167,12 +176,8 @@ export class CustomerResolver {
     if (candidates.length > 0 && options.createMissingCustomers) {
       return this.byIdentifier(candidates[0]!, options, displayName ?? theirs.find((a) => a.name)?.name);
     }
-    const tried = candidates.map((id) => identifierKey(id)).join(', ');
-    throw new NotFoundError(
-      'customer',
-      tried,
-      tried === '' ? 'the record names no customer and has no address to find one by' : `no customer is known by ${tried}`,
-    );
+    if (candidates.length > 0) throw new UnknownCustomerError(candidates.map((id) => identifierKey(id)));
+    throw new NotFoundError('customer', '', noCandidateMessage(clue.addresses ?? [], theirs));
   }
 
   private async byIdentifier(identifier: CustomerIdentifier, options: ResolveOptions, displayName?: string): Promise<CustomerAssignment> {
@@ -189,7 +194,7 @@ export class CustomerResolver {
       const placed = await this.placement(customerId);
       if (placed) return placed;
     }
-    if (!options.createMissingCustomers) throw new NotFoundError('customer', describeRef(identifier));
+    if (!options.createMissingCustomers) throw new UnknownCustomerError([key]);
     const created = await this.createCustomer(identifier, displayName ?? identifier.value);
     return { customerId: created.id, homeCustomerId: created.id };
   }

@@ -1,6 +1,7 @@
 /**
- * `touchlog/testing`: the conformance suite every storage adapter runs, and helpers for
- * deterministic tests.
+ * `touchlog/testing`: the conformance suite every storage adapter runs, helpers for
+ * deterministic tests, and a realistic multi-source demo data set (`generateDemoDataset`) for
+ * prototypes, examples and tests of your own.
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ export { CONFORMANCE_CHECKS, rejectsWith, type ConformanceCheck } from './checks
 export { deterministicIds, seededRandom, steppingClock, type ConformanceHarness } from './harness.js';
 export { sample } from './fixtures.js';
 export { faultInjectingAdapter, type FaultInjectingAdapter, type FaultOptions } from './faults.js';
+export { generateDemoDataset, type DemoCustomer, type DemoDataset, type DemoOptions } from '../demo/dataset.js';
 
 /**
  * The test functions of your runner. vitest's and node:test's fit as they are

@@ -50,7 +50,8 @@ beforeAll(async () => {
     format: ['esm'],
     platform: 'node',
     target: 'node20',
-    splitting: false,
+    // As the package build: the adapters (and their drivers) in chunks loaded on demand.
+    splitting: true,
     dts: false,
     clean: false,
     config: false,
@@ -152,13 +153,33 @@ describe('touchlog verify and export', () => {
     await touchlog(['--db', copy, '--actor', 'test:importer', 'import', sample]);
     const ok = await touchlog(['--db', copy, 'verify']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^Audit trail verified: 14 entries, head #14 [0-9a-f]{64}\n$/);
+    expect(ok.stdout).toMatch(/^Audit trail verified: 14 entries, 14 records checked against the entries that last wrote them, head #14:[A-Za-z0-9_-]{43}\n$/);
+    const head = ok.stdout.trim().split(' ').pop()!.replace('#', '');
+    expect((await touchlog(['--db', copy, 'verify', '--against', head, '--chain-only'])).stdout).toMatch(/^Audit trail verified: 14 entries, head #14:/);
     const raw = new Database(copy);
     raw.prepare(`UPDATE touchlog_audit SET entry = replace(entry, 'test:importer', 'test:forger') WHERE seq = 1`).run();
     raw.close();
     const broken = await touchlog(['--db', copy, 'verify', '--json']);
     expect(broken.code).toBe(5);
     expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, problem: { seq: 1, kind: 'changed' } });
+  });
+
+  it('exits 5 when a record was edited or deleted behind the library\'s back, naming it', async () => {
+    const copy = join(dir, 'edited-record.db');
+    await touchlog(['--db', copy, 'import', sample]);
+    const raw = new Database(copy);
+    const [first, second] = raw.prepare(`SELECT id FROM touchlog_records WHERE collection = 'financial' ORDER BY id LIMIT 2`).all() as Array<{ id: string }>;
+    raw.prepare(`UPDATE touchlog_records SET data = replace(data, '"amountMinor":', '"amountMinor":1') WHERE id = ?`).run(first!.id);
+    raw.close();
+    const edited = await touchlog(['--db', copy, 'verify']);
+    expect(edited.code).toBe(5);
+    expect(edited.stdout).toContain(`Audit trail does NOT verify: record ${first!.id} record_changed`);
+    const again = new Database(copy);
+    again.prepare('DELETE FROM touchlog_records WHERE id IN (?, ?)').run(first!.id, second!.id);
+    again.close();
+    const deleted = await touchlog(['--db', copy, 'verify', '--json']);
+    expect(deleted.code).toBe(5);
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ ok: false, problem: { kind: 'record_removed', recordId: [first!.id, second!.id].sort()[0] } });
   });
 
   it('exports a timeline as NDJSON on stdout', async () => {

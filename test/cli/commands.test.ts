@@ -2,7 +2,7 @@
  * The commands' output in detail, run in process through `runCli` (the same code the executable
  * runs; cli.test.ts covers the executable itself): tables, paging, CSV imports, exports, help.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -71,9 +71,14 @@ describe('score and worklist', () => {
 
   it('prints the worklist as a table, and explains a missing --currency when customers owe in several', async () => {
     const human = (await touchlog(['--db', db, 'worklist', '--as-of', AS_OF, '--currency', 'USD'])).stdout;
-    expect(human).toMatch(/^Collections worklist as of 2026-06-01: \d+ customers scored\n/);
-    expect(human).toMatch(/\n1\s+Globex Corporation\s+\$150,000\.00\s+\$50,000\.00\s+112\s/);
-    expect(human).toMatch(/\n2\s+Northwind Traders\s+\$10,000\.00\s+—\s+27\s/);
+    expect(human).toMatch(/^Collections worklist as of 2026-06-01: \d+ customers scored; the top 2 by amount at risk in USD\n/);
+    // Every figure with its unit: money in the currency, ages in days, risk out of 100.
+    expect(human).toMatch(/\n#\s+Customer\s+Past due\s+Over 90 days\s+Oldest past due\s+Open disputes\s+Broken promises\s+Risk\s+At risk\n/);
+    expect(human).toMatch(/\n1\s+Globex Corporation\s+\$150,000\.00\s+\$50,000\.00\s+112 days\s+0\s+0\s+46\/100 D\s+\$69,541\.67\n/);
+    expect(human).toMatch(/\n2\s+Northwind Traders\s+\$10,000\.00\s+—\s+27 days\s+0\s+0\s+20\/100 B\s+\$1,970\.83\n/);
+    expect(human).toContain('Ranked by the amount at risk: past due × risk ÷ 100');
+    const json = JSON.parse((await touchlog(['--db', db, 'worklist', '--as-of', AS_OF, '--currency', 'USD', '--json'])).stdout);
+    expect(json.entries.map((e: { priority: number }) => Math.round(e.priority))).toEqual([6_954_167, 197_083]); // minor units: $69,541.67 and $1,970.83
     const euro = join(dir, 'euro.ndjson');
     writeFileSync(
       euro,
@@ -98,7 +103,81 @@ describe('score and worklist', () => {
   });
 });
 
+describe('counts and dates in words', () => {
+  it('says 1 record, 1 customer, 1 entry and 1 line, not 1 records', async () => {
+    const one = join(dir, 'one.db');
+    const file = join(dir, 'one.ndjson');
+    writeFileSync(file, `${sampleNdjson().split('\n')[1]}\n`);
+    expect((await touchlog(['--db', one, 'import', file])).stdout).toContain(': 1 record — 1 created');
+    expect((await touchlog(['--db', one, 'worklist', '--as-of', AS_OF])).stdout).toMatch(/^Collections worklist as of 2026-06-01: 1 customer scored; the top 0 by amount at risk\nNobody owes anything past due\.\n$/);
+    expect((await touchlog(['--db', one, 'verify'])).stdout).toMatch(/^Audit trail verified: 1 entry, head #1 /);
+    expect((await touchlog(['--db', one, 'export', '--out', join(dir, 'one-export.ndjson')])).stdout).toBe(`Exported tenant default: 1 line to ${join(dir, 'one-export.ndjson')}\n`);
+  });
+
+  it('refuses a day that does not exist instead of rolling it over', async () => {
+    for (const args of [['score', 'erp:C-2001', '--as-of', '2026-02-30'], ['worklist', '--as-of', '2026-13-01'], ['timeline', 'erp:C-2001', '--from', '2026-04-31']]) {
+      const run = await touchlog(['--db', db, ...args]);
+      expect([run.code, run.stdout]).toEqual([2, '']);
+      expect(run.stderr).toMatch(/^touchlog: --(as-of|from) must be a date such as 2026-11-01 or an instant such as 2026-11-01T12:00:00Z, not "2026-\d\d-\d\d"\n/);
+    }
+  });
+});
+
+describe('export progress', () => {
+  it('counts the lines written, with no made-up total', async () => {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let stderr = '';
+    err.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    out.resume();
+    const code = await runCli(['--db', db, 'export', '--out', join(dir, 'progress.ndjson'), '--progress'], { stdout: out, stderr: err, stdin: Readable.from([]), env: {} });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^export \d+ lines \| tenant default\n/);
+    expect(stderr).not.toMatch(/\/0\b/);
+  });
+});
+
 describe('import', () => {
+  it('exits 3 for a file that is no mbox, and 6 for text it could not place in a message', async () => {
+    const random = join(dir, 'random.mbox');
+    writeFileSync(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    const refused = await touchlog(['--db', join(dir, 'mbox.db'), 'import', random, '--create-customers']);
+    expect([refused.code, refused.stdout]).toEqual([3, '']);
+    expect(refused.stderr).toBe(
+      `touchlog: Invalid mbox: 1 problem\n  - (root): ${random} is not an mbox: none of its lines is an envelope line ("From <sender> <date>") starting a message. ` +
+        'One message is imported as .eml (--format eml on the command line, importEml in code)\n',
+    );
+    const preamble = join(dir, 'preamble.mbox');
+    writeFileSync(preamble, 'exported by a mail client\n\nFrom ap@northwind.example Mon Mar  2 08:00:00 2026\nFrom: ap@northwind.example\nSubject: hi\n\nhello\n');
+    const partly = await touchlog(['--db', join(dir, 'mbox.db'), 'import', preamble, '--create-customers']);
+    expect(partly.code).toBe(6);
+    expect(partly.stdout).toContain('2 records — 1 created, 0 updated, 0 unchanged, 0 stale, 1 rejected\n  rejected line 1 [VALIDATION_FAILED]: line 1 before the first envelope line');
+  });
+
+  it('suggests --create-customers once when records name customers nobody has', async () => {
+    const mbox = join(root, 'test/fixtures/eml/seller-billing.mbox');
+    const plain = await touchlog(['--db', join(dir, 'hint.db'), 'import', mbox, '--our-domain', 'seller.example']);
+    expect(plain.code).toBe(6);
+    const lines = plain.stdout.trim().split('\n');
+    expect(lines.filter((line) => line.includes('--create-customers'))).toEqual([
+      '5 rejected records name their customer by an identifier no customer has: import again with --create-customers to create those customers (what is already stored stays as it is).',
+    ]);
+    expect(lines.at(-1)).toContain('--create-customers');
+    expect(lines).toContain('  rejected line 88 [NOT_FOUND]: no customer is known by email:cfo@globex.example');
+    const json = JSON.parse((await touchlog(['--db', join(dir, 'hint.db'), 'import', mbox, '--our-domain', 'seller.example', '--json'])).stdout);
+    expect(json.rejections.map((r: { line: number; unknownIdentifiers?: string[] }) => [r.line, r.unknownIdentifiers])).toEqual([
+      [1, ['email:ap@northwind.example']],
+      [48, ['email:ap@northwind.example']],
+      [88, ['email:cfo@globex.example']],
+      [105, ['email:ap@northwind.example']],
+      [117, undefined], // internal: no other party, --create-customers would not help
+      [128, ['email:ap@northwind.example']],
+    ]);
+    const created = await touchlog(['--db', join(dir, 'hint.db'), 'import', mbox, '--our-domain', 'seller.example', '--create-customers']);
+    expect(created.stdout).not.toContain('--create-customers');
+    expect(created.stdout).toContain('5 created');
+  });
+
   it('imports CSV with a mapping file, and warns when the mapping sets no source key', async () => {
     const csv = join(dir, 'invoices.csv');
     writeFileSync(csv, 'Invoice,Customer,Issued,Due,Total,Currency\nINV-9001,C-2001,2026-05-01,2026-05-31,"1,250.00",USD\n');
@@ -131,8 +210,16 @@ describe('import', () => {
 
   it('imports .eml files from a directory, threaded, with the customers they name', async () => {
     const mailDb = join(dir, 'mail.db');
-    const run = await touchlog(['--db', mailDb, 'import', join(root, 'test/fixtures/eml'), '--our-domain', 'seller.example', '--create-customers', '--tag', 'ar-mailbox']);
+    const spool = join(dir, 'spool');
+    mkdirSync(spool);
+    const run = await touchlog(['--db', mailDb, 'import', join(root, 'test/fixtures/eml'), '--our-domain', 'seller.example', '--create-customers', '--tag', 'ar-mailbox', '--spool-dir', spool]);
     expect(run.code).toBe(0);
+    expect(readdirSync(spool)).toEqual([]); // used, and cleaned up
+    const missingSpool = await touchlog(['--db', mailDb, 'import', join(root, 'test/fixtures/eml'), '--spool-dir', join(dir, 'no-such-dir')]);
+    expect([missingSpool.code, missingSpool.stderr]).toEqual([
+      3,
+      `touchlog: Invalid email import options: 1 problem\n  - spoolDirectory: the directory ${join(dir, 'no-such-dir')} does not exist: the import keeps the messages it reads there until they are stored\n`,
+    ]);
     expect(run.stdout).toContain('(eml) into');
     const timeline = JSON.parse((await touchlog(['--db', mailDb, '--json', 'timeline', 'email:ap@northwind.example'])).stdout);
     expect(timeline.items.map((e: { record: { threadId: string; tags: string[] } }) => [e.record.threadId, e.record.tags])).toEqual([
@@ -141,7 +228,7 @@ describe('import', () => {
       ['inv-1042.20260302@seller.example', ['ar-mailbox']],
     ]);
     const refused = await touchlog(['--db', mailDb, 'import', join(dir, 'invoices.csv'), '--format', 'ndjson', '--our-domain', 'x.example']);
-    expect([refused.code, refused.stderr.split('\n')[0]]).toEqual([2, 'touchlog: --our-domain, --system and --tag are for email imports (eml, mbox)']);
+    expect([refused.code, refused.stderr.split('\n')[0]]).toEqual([2, 'touchlog: --our-domain, --system, --tag and --spool-dir are for email imports (eml, mbox)']);
   });
 });
 

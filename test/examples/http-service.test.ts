@@ -3,11 +3,11 @@
  * random port, and the example's one command (`npm run example:http`) starting on its own.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTouchlog, type StorageAdapter } from 'touchlog';
 import { sqliteAdapter } from 'touchlog/sqlite';
@@ -115,6 +115,11 @@ describe('customers', () => {
     const earlier = await get('/api/customers/erp:C-2001/scores?asOf=2026-02-01');
     expect(earlier.body.risk.available).toBe(false);
     expect((await get('/api/customers/erp:C-2001/scores?asOf=June')).status).toBe(400);
+    // A day that was given but does not exist is named, not reported missing or rolled into March.
+    for (const path of ['/api/customers/erp:C-2001/scores?asOf=2026-02-30', '/api/worklist?asOf=2026-02-30']) {
+      const impossible = await get(path);
+      expect([impossible.status, impossible.body.error]).toEqual([400, { code: 'VALIDATION_FAILED', message: 'asOf must be a day that exists, such as 2026-06-01, not "2026-02-30"' }]);
+    }
   });
 });
 
@@ -131,10 +136,34 @@ describe('worklist, audit, static files', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toContain('<ol id="timeline">');
     expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    const missing = await get('/nope');
-    expect([missing.status, missing.body.error.code]).toEqual([404, 'NOT_FOUND']);
-    const wrongMethod = await fetch(`${base}/api/worklist`, { method: 'DELETE' });
-    expect(wrongMethod.status).toBe(405);
+    // Nothing at the path: 404, under /api/ too (as the README says).
+    for (const path of ['/nope', '/api/nope', '/api/customers/erp:C-2001/forecast', '/api/customers/erp:C-2001/scores/extra']) {
+      const missing = await get(path);
+      expect([path, missing.status, missing.body.error]).toEqual([path, 404, { code: 'NOT_FOUND', message: `nothing at ${path}` }]);
+    }
+    // A path that is there, with a method it does not answer: 405, and Allow says which one it does.
+    for (const [method, path, allow] of [['DELETE', '/api/worklist', 'GET'], ['GET', '/api/ingest', 'POST'], ['POST', '/', 'GET']] as const) {
+      const wrongMethod = await fetch(`${base}${path}`, { method });
+      expect([method, path, wrongMethod.status, wrongMethod.headers.get('allow')]).toEqual([method, path, 405, allow]);
+      expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
+    }
+  });
+});
+
+describe('the example as a project of its own', () => {
+  it('imports only Node built-ins, its own files and touchlog entry points, so it can be copied out', () => {
+    const folder = join(root, 'examples/http-service');
+    const exports = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports).map((key) => key.replace(/^\./, 'touchlog'));
+    const files = ['main.ts', 'service.ts', 'public/app.js'];
+    for (const file of files) {
+      const source = readFileSync(join(folder, file), 'utf8');
+      const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+      for (const specifier of specifiers) {
+        const allowed = specifier.startsWith('node:') || exports.includes(specifier) || (specifier.startsWith('./') && existsSync(join(folder, dirname(file), specifier.replace(/\.js$/, '.ts'))));
+        expect(allowed, `${file} imports ${specifier}`).toBe(true);
+      }
+      if (file.endsWith('.ts')) expect(specifiers.length, file).toBeGreaterThan(0);
+    }
   });
 });
 

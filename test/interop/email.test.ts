@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTouchlog, isTouchlogError, type CommunicationRecord, type Touchlog } from 'touchlog';
-import { directionOf, htmlToText, importEml, importMbox, parseEmail, splitMbox, type ImportProgress } from 'touchlog/interop';
+import { directionOf, htmlToText, importEml, importMbox, importNdjson, parseEmail, splitMbox, type ImportProgress } from 'touchlog/interop';
 import { memoryAdapter } from 'touchlog/memory';
 import { sqliteAdapter } from 'touchlog/sqlite';
 
@@ -109,6 +109,81 @@ describe('importEml', () => {
     expect((await all(log))[0]!.direction).toBe('inbound');
     const missing = await importEml(log, join(tmp, 'nothing-here')).catch((e: unknown) => e);
     expect(isTouchlogError(missing, 'NOT_FOUND')).toBe(true);
+  });
+});
+
+describe('addresses as RFC 5322 writes them', () => {
+  it('imports every message of a real mailing-list mailbox, unusual local parts included', async () => {
+    // testbox-8 has From: Lusercop <`the.lusercop'@lusercop.net>: backquote and apostrophe are atext.
+    const report = await importMbox(log, mbox('mail-thread-testbox-8.mbox'), { system: 'lists', createMissingCustomers: true });
+    expect(report).toMatchObject({ processed: 3, created: 3, rejected: 0 });
+    const lusercop = await log.customers.resolve({ type: 'email', value: "`the.lusercop'@lusercop.net" });
+    expect(lusercop).toMatchObject({ displayName: 'Lusercop', identifiers: [{ type: 'email', value: "`the.lusercop'@lusercop.net" }] });
+  });
+
+  it('accepts quoted local parts and atext specials as customer identifiers, and refuses what is no address', async () => {
+    for (const address of ['"john q. public"@example.com', "o'brien@example.ie", '{billing}|ar~!#$%&*+/=?^_@example.com', 'müller@bücher.example', 'ap@[192.0.2.1]']) {
+      const { record } = await log.customers.record({ displayName: address, identifiers: [{ type: 'email', value: address }] });
+      expect(record.identifiers).toEqual([{ type: 'email', value: address }]);
+    }
+    for (const address of ['not an address', 'a..b@example.com', 'a@localhost', '"open@example.com', 'a b@example.com']) {
+      await expect(log.customers.record({ displayName: 'x', identifiers: [{ type: 'email', value: address }] }), address).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        issues: [{ path: ['identifiers', 0, 'value'], code: 'invalid_email' }],
+      });
+    }
+  });
+
+  it("names the address when a message's address is neither an email address nor a phone number", async () => {
+    const raw = 'From: Accounts <accounts at northwind dot example>\r\nTo: ar@seller.example\r\nDate: Mon, 2 Mar 2026 08:00:00 +0000\r\nMessage-ID: <odd-1@northwind.example>\r\n\r\nhello\r\n';
+    const report = await importEml(log, Readable.from([Buffer.from(raw)]), { ourDomains: ['seller.example'], createMissingCustomers: true });
+    expect(report.rejections.map((r) => [r.code, r.message])).toEqual([
+      ['NOT_FOUND', 'the record names no customer, and its address "accounts at northwind dot example" is neither an email address nor a phone number in international form, so no customer can be found by it'],
+    ]);
+  });
+});
+
+describe('header injection through email', () => {
+  it('turns encoded line breaks in a subject, name or file name into spaces (noted), and refuses them in an address', async () => {
+    const raw = [
+      'From: =?utf-8?q?Accounts=0D=0ABcc=3A_victim=40x.example?= <ap@northwind.example>',
+      'To: ar@seller.example',
+      'Subject: =?utf-8?q?INV-1042=0D=0ABcc=3A_victim=40x.example?=',
+      'Date: Mon, 2 Mar 2026 08:00:00 +0000',
+      'Message-ID: <hdr-1@northwind.example>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Line one',
+      'Line two',
+      '--b',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment; filename="=?utf-8?q?inv=0Aoice.pdf?="',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'JVBERi0=',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const report = await importEml(log, Readable.from([Buffer.from(raw)]), { ourDomains: ['seller.example'], createMissingCustomers: true });
+    expect(report).toMatchObject({ created: 1, rejected: 0 });
+    const [message] = await all(log);
+    expect(message).toMatchObject({
+      from: { address: 'ap@northwind.example', name: 'Accounts Bcc: victim@x.example' },
+      subject: 'INV-1042 Bcc: victim@x.example',
+      body: 'Line one\nLine two',
+      attachments: [{ name: 'inv oice.pdf' }],
+      metadata: { email: { sanitised: ['attachments', 'from', 'subject'] } },
+    });
+    expect(JSON.stringify(message)).not.toMatch(/\\r|Accounts\\n|INV-1042\\n/);
+
+    // Through the model: an address with a line break is refused, and the rejection says where.
+    const ndjson = `${JSON.stringify({ model: 'communication', data: { channel: 'email', direction: 'outbound', from: { address: 'ar@seller.example\r\nBcc: victim@x.example' }, to: [{ address: 'ap@northwind.example' }], sentAt: '2026-03-02T09:00:00Z' } })}\n`;
+    const refused = await importNdjson(log, Readable.from([ndjson]));
+    expect(refused.rejections).toEqual([expect.objectContaining({ line: 1, code: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: ['from', 'address'], code: 'invalid_characters' })] })]);
   });
 });
 
@@ -233,6 +308,83 @@ describe('importMbox', () => {
   });
 });
 
+describe('mboxes that are broken or written by other tools: nothing dropped or merged silently', () => {
+  const write = (name: string, content: string | Buffer) => {
+    const path = join(tmp, name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it('refuses a file with no envelope line at all — random bytes, or one message saved as .mbox — before storing anything', async () => {
+    let seed = 7;
+    const random = Buffer.from(Array.from({ length: 64 * 1024 }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff));
+    const single = 'From: ap@northwind.example\nTo: ar@seller.example\nDate: Mon, 2 Mar 2026 08:00:00 +0000\nSubject: no envelope\n\nhello\n';
+    for (const path of [write('random.mbox', random), write('single.mbox', single)]) {
+      const error = await importMbox(log, path, { createMissingCustomers: true }).catch((e: unknown) => e);
+      expect(isTouchlogError(error, 'VALIDATION_FAILED')).toBe(true);
+      expect((error as { issues: unknown[] }).issues).toEqual([
+        expect.objectContaining({ code: 'not_mbox', message: expect.stringMatching(/^.+\.mbox is not an mbox: none of its lines is an envelope line \("From <sender> <date>"\) starting a message\. /) }),
+      ]);
+    }
+    expect(await all(log)).toEqual([]);
+    // An empty mailbox is a mailbox with no messages.
+    expect(await importMbox(log, write('empty.mbox', '\n\n'))).toMatchObject({ processed: 0, rejected: 0 });
+  });
+
+  it('rejects text before the first envelope line, and imports the messages after it', async () => {
+    const path = write('preamble.mbox', 'This folder was exported by Example Mail 2.1\nDo not edit.\n\nFrom ap@northwind.example Mon Mar  2 08:00:00 2026\nFrom: ap@northwind.example\nSubject: after the preamble\n\nhello\n');
+    const report = await importMbox(log, path, { createMissingCustomers: true });
+    expect(report).toMatchObject({ processed: 2, created: 1, rejected: 1 });
+    expect(report.rejections.map((r) => [r.line, r.code, r.issues?.[0]?.code, r.message])).toEqual([
+      [1, 'VALIDATION_FAILED', 'no_envelope', '2 lines from line 1 before the first envelope line ("From <sender> <date>") belong to no message'],
+    ]);
+  });
+
+  it('starts a message at an envelope line without a date (after an empty line, before a header) and at one with an ISO date', async () => {
+    const path = write(
+      'undated.mbox',
+      [
+        'From ap@northwind.example Mon Mar  2 08:00:00 2026',
+        'From: ap@northwind.example',
+        'Subject: first',
+        '',
+        'From my point of view this line is part of the body.',
+        'So is this one.',
+        '',
+        'From ap@northwind.example', // no date: a message of its own, dated by its Date header
+        'From: ap@northwind.example',
+        'Date: Tue, 3 Mar 2026 09:00:00 +0000',
+        'Subject: second',
+        '',
+        'two',
+        '',
+        'From MAILER-DAEMON', // no date, and none in the message either: rejected, not merged into "second"
+        'From: ap@northwind.example',
+        'Subject: third',
+        '',
+        'three',
+        '',
+        'From ap@northwind.example 2026-03-04T10:30:00Z', // an ISO date, as some exporters write it
+        'From: ap@northwind.example',
+        'Subject: fourth',
+        '',
+        'four',
+        '',
+      ].join('\n'),
+    );
+    const report = await importMbox(log, path, { createMissingCustomers: true });
+    expect(report).toMatchObject({ processed: 4, created: 3, rejected: 1 });
+    expect(report.rejections.map((r) => [r.line, r.issues?.[0]?.code])).toEqual([[15, 'invalid_date']]);
+    const messages = await all(log);
+    expect(messages.map((m) => [m.subject, m.sentAt, m.body])).toEqual([
+      ['first', '2026-03-02T08:00:00.000Z', 'From my point of view this line is part of the body.\nSo is this one.'],
+      ['second', '2026-03-03T09:00:00.000Z', 'two'],
+      ['fourth', '2026-03-04T10:30:00.000Z', 'four'],
+    ]);
+    expect(messages[2]!.metadata).toEqual({ email: { sentAtFrom: 'envelope' } });
+  });
+});
+
 describe('email building blocks', () => {
   it('decides the direction from our domains, subdomains included', () => {
     const ours = ['seller.example'];
@@ -247,9 +399,10 @@ describe('email building blocks', () => {
     const text = 'junk before\nFrom a@x Mon Jan  6 10:00:00 2025\nSubject: one\n\nFrom here on, a body line\n>From escaped\n>>From twice\n\nFrom b@x Tue Jan  7 11:30:00 2025\nSubject: two\n\nbody\n';
     const out = [];
     for await (const message of splitMbox(Readable.from([Buffer.from(text)]), 1 << 20)) out.push(message);
-    expect(out.map((m) => [m.line, m.envelopeDate, m.bytes?.toString()])).toEqual([
-      [2, '2025-01-06T10:00:00.000Z', 'Subject: one\n\nFrom here on, a body line\nFrom escaped\n>From twice\n'],
-      [9, '2025-01-07T11:30:00.000Z', 'Subject: two\n\nbody\n'],
+    expect(out.map((m) => [m.line, m.envelopeDate, m.bytes?.toString(), m.problem])).toEqual([
+      [1, undefined, undefined, 'no_envelope'], // 'junk before' belongs to no message, and says so
+      [2, '2025-01-06T10:00:00.000Z', 'Subject: one\n\nFrom here on, a body line\nFrom escaped\n>From twice\n', undefined],
+      [9, '2025-01-07T11:30:00.000Z', 'Subject: two\n\nbody\n', undefined],
     ]);
   });
 

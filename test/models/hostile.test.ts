@@ -22,6 +22,34 @@ describe('hostile input is a validation error, never a crash or a hang', () => {
     expect(issues(validateInteraction(interactionInput({ metadata: { note: 'a\u0000' } })))).toEqual(['metadata.note:invalid_characters']);
   });
 
+  it('refuses control characters in addresses and header fields: no header injection through a stored value', () => {
+    const injected = 'ar@seller.example\r\nBcc: victim@x.example';
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ from: { address: injected } }, 'from.address'],
+      [{ to: [{ address: 'ap@northwind.example' }, { address: 'x@y.example\nBcc: v@x.example' }] }, 'to.1.address'],
+      [{ cc: [{ address: 'ap@northwind.example', name: 'Accounts\r\nBcc: v@x.example' }] }, 'cc.0.name'],
+      [{ subject: 'Invoice INV-1\r\nBcc: victim@x.example' }, 'subject'],
+      [{ subject: 'Invoice\u0085INV-1' }, 'subject'],
+      [{ messageId: '<a@x.example>\r\nBcc: v@x.example' }, 'messageId'],
+      [{ inReplyTo: 'a@x.example\n' }, 'inReplyTo'],
+      [{ references: ['ok@x.example', 'b@x.example\u2028'] }, 'references.1'],
+      [{ attachments: [{ name: 'invoice.pdf\r\nContent-Type: text/html', mediaType: 'application/pdf', size: 1 }] }, 'attachments.0.name'],
+    ];
+    for (const [fields, path] of cases) {
+      const result = validateCommunication(communicationInput(fields));
+      expect(issues(result), path).toEqual([`${path}:invalid_characters`]);
+    }
+    const result = validateCommunication(communicationInput({ from: { address: injected } }));
+    expect(result.success || result.error.issues[0]!.message).toBe(
+      'must not contain control characters such as line breaks (U+000D CR at character 18): in a message header, a line break would start a header of its own',
+    );
+    expect(issues(validateInteraction(interactionInput({ participants: [{ role: 'customer', address: injected }] })))).toEqual(['participants.0.address:invalid_characters']);
+    expect(issues(validateInteraction(interactionInput({ participants: [{ role: 'agent', name: 'Tom\nBcc: x' }] })))).toEqual(['participants.0.name:invalid_characters']);
+    // A tab is fine in a subject or a display name (mail headers allow it), and a message body keeps its lines.
+    expect(validateCommunication(communicationInput({ subject: 'Re:\tINV-1', from: { address: 'ap@northwind.example', name: 'Accounts\tPayable' }, body: 'line 1\r\nline 2' })).success).toBe(true);
+    expect(issues(validateCommunication(communicationInput({ from: { address: 'ap@northwind.example\t' } })))).toEqual(['from.address:invalid_characters']);
+  });
+
   it('stops at the documented depth on deep and cyclic metadata', () => {
     let deep: Record<string, unknown> = {};
     const root = deep;

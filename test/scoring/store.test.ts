@@ -170,6 +170,17 @@ describe('createScoreApi on a memory store', () => {
     expect(await s.score.risk(s.mergedAway, { asOf })).toEqual(scoreCustomer(survivor.history, { asOf }).risk);
   });
 
+  it('says what is wrong with asOf: missing, or given but no real date', async () => {
+    const issue = async (value: unknown) => {
+      const error = await s.score.risk(s.emptyCustomer, { asOf: value as string }).catch((e: unknown) => e);
+      expect(isTouchlogError(error, 'VALIDATION_FAILED')).toBe(true);
+      return (error as { issues: Array<{ path: unknown[]; code: string; message: string }> }).issues[0];
+    };
+    expect(await issue(undefined)).toMatchObject({ path: ['asOf'], code: 'required', message: expect.stringMatching(/^is required/) });
+    expect(await issue('2026-02-30')).toMatchObject({ path: ['asOf'], code: 'invalid_date', message: expect.stringMatching(/^"2026-02-30" is not a real date or instant/) });
+    expect(await issue(new Date(Number.NaN))).toMatchObject({ code: 'invalid_date', message: expect.stringMatching(/^an invalid Date is not a real date/) });
+  });
+
   it('says NOT_FOUND for an unknown customer, and has no risk score without history', async () => {
     await expect(s.score.risk('01JQ0000000000000000000000', { asOf })).rejects.toSatisfy((e) => isTouchlogError(e, 'NOT_FOUND'));
     expect(await s.score.risk(s.emptyCustomer, { asOf })).toMatchObject({ available: false, reason: 'insufficient_history' });

@@ -1,5 +1,6 @@
 import { intOption, stringOption, type Command } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { loadDriver } from '../store.js';
 
 /** `touchlog demo`: the lead's demo (src/demo/run.ts) on an embedded SQLite file. */
 export const demoCommand: Command = {
@@ -22,7 +23,7 @@ the top of the collections worklist and the audit verification. The data is in t
   async run(ctx) {
     if (ctx.store.pg !== undefined) throw new UsageError('demo runs on an embedded SQLite file: use --db, not --pg', 'demo');
     // Loaded on demand: the demo generator is large and only this command needs it.
-    const { runDemo } = await import('../../demo/run.js');
+    const { runDemo } = await loadDriver('touchlog demo (SQLite)', ['better-sqlite3', 'kysely'], () => import('../../demo/run.js'));
     // Not the global default (touchlog.db): the demo replaces its file.
     const filename = stringOption(ctx.values, 'db') ?? 'touchlog-demo.db';
     const customers = ctx.values['customers'] === undefined ? {} : { customers: intOption(ctx.values, 'customers', 300, 10_000) };

@@ -6,6 +6,7 @@ import { exportTenant, exportTimeline, modelJsonSchemas, writeJsonSchemas } from
 import { stringOption, type Command } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
+import { plural } from '../../text/plural.js';
 
 /** Writes lines to a stream, waiting when it is full. */
 async function pipeLines(lines: AsyncIterable<string>, stream: Writable, onLine: (count: number) => void): Promise<number> {
@@ -28,6 +29,7 @@ async function pipeLines(lines: AsyncIterable<string>, stream: Writable, onLine:
     }
     if (count % 500 === 0) onLine(count);
   }
+  onLine(count);
   return count;
 }
 
@@ -76,10 +78,10 @@ or --out: a customer's timeline with --customer, otherwise every record of the t
     const customer = customerRef === undefined ? undefined : await resolveCustomerRef(log, customerRef);
     const lines = customer ? exportTimeline(log, customer.id) : exportTenant(log, { audit: ctx.values['audit'] === true });
     const target: Writable = out === undefined ? ctx.io.stdout : createWriteStream(out);
-    const progress = createProgress(ctx.io.stderr, { enabled: ctx.progress && out !== undefined, label: 'export', unit: 'records' });
+    const progress = createProgress(ctx.io.stderr, { enabled: ctx.progress && out !== undefined, label: 'export', unit: 'lines' });
     let count: number;
     try {
-      count = await pipeLines(lines, target, (n) => progress.update(n, undefined, `${n} lines`));
+      count = await pipeLines(lines, target, (n) => progress.update(n, undefined, customer ? `the timeline of ${customer.displayName}` : `tenant ${log.tenant}`));
       if (out !== undefined) {
         target.end();
         await finished(target);
@@ -90,7 +92,7 @@ or --out: a customer's timeline with --customer, otherwise every record of the t
     if (out !== undefined) {
       const what = customer ? `the timeline of ${customer.displayName}` : `tenant ${log.tenant}`;
       if (ctx.json) ctx.out(JSON.stringify({ file: out, lines: count }));
-      else ctx.out(`Exported ${what}: ${count} lines to ${out}`);
+      else ctx.out(`Exported ${what}: ${plural(count, 'line')} to ${out}`);
     }
     return EXIT.ok;
   },

@@ -10,6 +10,7 @@ import type { ImportOptions, ImportProgress, ImportReport } from '../../interop/
 import { intOption, listOption, stringOption, type Command } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { createProgress, formatBytes } from '../progress.js';
+import { plural } from '../../text/plural.js';
 
 const FORMATS = ['ndjson', 'csv', 'eml', 'mbox'] as const;
 type Format = (typeof FORMATS)[number];
@@ -58,6 +59,7 @@ export const importCommand: Command = {
     tag: { type: 'string', multiple: true },
     'create-customers': { type: 'boolean' },
     'batch-size': { type: 'string' },
+    'spool-dir': { type: 'string' },
   },
   help: `touchlog import <file> [options]
 
@@ -74,6 +76,9 @@ Records with a source key are idempotent: importing the same file again changes 
   --tag <tag>                   email: a tag for every message (repeatable)
   --create-customers            create a customer for an identifier nobody has
   --batch-size <n>              records per transaction (default 500)
+  --spool-dir <dir>             email: where the messages read are kept until they are stored
+                                (a private directory inside <dir>, removed at the end; default:
+                                the temporary directory)
 
 Exit code 6 when some records were rejected (each is listed with its line).`,
 
@@ -85,13 +90,14 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
     const ourDomains = listOption(ctx.values, 'our-domain');
     const tags = listOption(ctx.values, 'tag');
     const system = stringOption(ctx.values, 'system');
+    const spoolDirectory = stringOption(ctx.values, 'spool-dir');
     if (format === 'csv' && mappingPath === undefined) throw new UsageError('a CSV import needs --mapping <mapping.json> (see docs/interop.md)', 'import');
     if (format !== 'csv' && mappingPath !== undefined) throw new UsageError('--mapping is for CSV imports only', 'import');
     if (model !== undefined && format !== 'ndjson') throw new UsageError('--model is for NDJSON imports only (a CSV mapping names its model)', 'import');
     if (model !== undefined && !isIngestModel(model)) throw new UsageError(`--model must be one of ${INGEST_MODELS.join(', ')}, not ${JSON.stringify(model)}`, 'import');
     const email = format === 'eml' || format === 'mbox';
-    if (!email && (ourDomains.length > 0 || system !== undefined || tags.length > 0)) {
-      throw new UsageError('--our-domain, --system and --tag are for email imports (eml, mbox)', 'import');
+    if (!email && (ourDomains.length > 0 || system !== undefined || tags.length > 0 || spoolDirectory !== undefined)) {
+      throw new UsageError('--our-domain, --system, --tag and --spool-dir are for email imports (eml, mbox)', 'import');
     }
     const batchSize = intOption(ctx.values, 'batch-size', 500, 10_000);
     const mapping = mappingPath === undefined ? undefined : await loadCsvMapping(mappingPath);
@@ -105,22 +111,34 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
     const onProgress = (p: ImportProgress) => {
       const detail =
         p.phase === 'reading'
-          ? `reading: ${p.read} messages, ${formatBytes(p.bytesRead)}`
-          : `${p.processed} records: ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected`;
+          ? `reading: ${plural(p.read, 'message')}, ${formatBytes(p.bytesRead)}`
+          : `${plural(p.processed, 'record')}: ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged, ${p.rejected} rejected`;
       if (p.phase === 'writing' && email) progress.update(p.processed, p.read, detail);
       else if (p.bytesTotal !== undefined) progress.update(p.bytesRead, p.bytesTotal, detail);
       else progress.update(p.processed, undefined, detail);
     };
+    const createCustomers = ctx.values['create-customers'] === true;
+    // Every rejection counts here, also those past the report's maxRejections.
+    let unknownCustomers = 0;
     const common: ImportOptions = {
       batchSize,
       onProgress,
+      onRejection: (rejection) => {
+        if (rejection.unknownIdentifiers !== undefined) unknownCustomers++;
+      },
       signal: ctx.signal,
-      ...(ctx.values['create-customers'] === true ? { createMissingCustomers: true } : {}),
+      ...(createCustomers ? { createMissingCustomers: true } : {}),
     };
     let report: ImportReport;
     try {
       const log = store.log;
-      const emailOptions = { ...common, ourDomains, ...(system !== undefined ? { system } : {}), ...(tags.length > 0 ? { tags } : {}) };
+      const emailOptions = {
+        ...common,
+        ourDomains,
+        ...(system !== undefined ? { system } : {}),
+        ...(tags.length > 0 ? { tags } : {}),
+        ...(spoolDirectory !== undefined ? { spoolDirectory } : {}),
+      };
       switch (format) {
         case 'ndjson':
           report = await importNdjson(log, input, { ...common, ...(model !== undefined ? { model: model as (typeof INGEST_MODELS)[number] } : {}) });
@@ -143,7 +161,7 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
       ctx.out(JSON.stringify({ file, format, database: store.where, ...report }));
     } else {
       ctx.out(
-        `Imported ${file === '-' ? 'stdin' : file} (${format}) into ${store.where}: ${report.processed} records — ` +
+        `Imported ${file === '-' ? 'stdin' : file} (${format}) into ${store.where}: ${plural(report.processed, 'record')} — ` +
           `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.stale} stale, ${report.rejected} rejected`,
       );
       for (const rejection of report.rejections.slice(0, MAX_LISTED)) {
@@ -152,6 +170,12 @@ Exit code 6 when some records were rejected (each is listed with its line).`,
         ctx.out(`  rejected ${where} [${rejection.code}]: ${message}`);
       }
       if (report.rejected > MAX_LISTED) ctx.out(`  …and ${report.rejected - MAX_LISTED} more (--json lists them all)`);
+      if (unknownCustomers > 0 && !createCustomers) {
+        ctx.out(
+          `${plural(unknownCustomers, 'rejected record')} ${unknownCustomers === 1 ? 'names its' : 'name their'} customer by an identifier no customer has: ` +
+            'import again with --create-customers to create those customers (what is already stored stays as it is).',
+        );
+      }
     }
     return report.rejected > 0 ? EXIT.rejected : EXIT.ok;
   },

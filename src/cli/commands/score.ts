@@ -1,5 +1,6 @@
 import { resolveCustomerRef } from '../../interop/customer-ref.js';
 import { formatMoney } from '../../models/money.js';
+import { plural } from '../../text/plural.js';
 import { instantOption, intOption, type Command } from '../context.js';
 import { EXIT } from '../errors.js';
 import { formatTable } from '../table.js';
@@ -7,6 +8,7 @@ import { formatTable } from '../table.js';
 const number = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '—' : value.toFixed(digits));
 const percent = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(0)}%`);
 const minor = (amountMinor: number, currency: string) => formatMoney({ amountMinor, currency });
+const days = (value: number | null | undefined) => (value === null || value === undefined ? '—' : `${value.toFixed(1)} days`);
 
 /** `touchlog score <customer>`: payment behaviour, interaction signals and the explained risk score. */
 export const scoreCommand: Command = {
@@ -52,7 +54,7 @@ signals, and a 0–100 risk score (higher is riskier) with a grade A–E and eac
     if (overall.available) {
       ctx.out(
         `Payment: PAYDEX ${overall.paydex ?? '—'}, ${number(overall.averageDaysBeyondTerms)} days beyond terms on average, ` +
-          `${number(overall.averageDaysToPay)} days to pay, ${percent(overall.onTimeShare)} of the amount on time (${overall.invoices} invoices)`,
+          `${number(overall.averageDaysToPay)} days to pay, ${percent(overall.onTimeShare)} of the amount on time (${plural(overall.invoices, 'invoice')})`,
       );
     } else {
       ctx.out(`Payment: not available — ${overall.message}`);
@@ -61,12 +63,12 @@ signals, and a 0–100 risk score (higher is riskier) with a grade A–E and eac
       const a = figures.ageing;
       ctx.out(
         `  ${currency}: open ${minor(a.total, currency)}, past due ${minor(a.pastDue, currency)} (1–30 ${minor(a.days1to30, currency)}, ` +
-          `31–60 ${minor(a.days31to60, currency)}, 61–90 ${minor(a.days61to90, currency)}, 90+ ${minor(a.over90, currency)}), DSO ${number(figures.receivables.dso)}, CEI ${number(figures.receivables.cei)}`,
+          `31–60 ${minor(a.days31to60, currency)}, 61–90 ${minor(a.days61to90, currency)}, 90+ ${minor(a.over90, currency)}), DSO ${days(figures.receivables.dso)}, CEI ${figures.receivables.cei === null ? '—' : `${number(figures.receivables.cei)}%`}`,
       );
     }
     ctx.out(
-      `Signals: ${signals.disputes.count} disputes (${signals.disputes.open} open), ${signals.billingQueries.count} billing queries, ` +
-        `promises kept ${signals.promises.kept}/${signals.promises.due}, ${signals.escalations.count} escalations`,
+      `Signals: ${plural(signals.disputes.count, 'dispute')} (${signals.disputes.open} open), ${plural(signals.billingQueries.count, 'billing query', 'billing queries')}, ` +
+        `promises kept ${signals.promises.kept}/${signals.promises.due}, ${plural(signals.escalations.count, 'escalation')}`,
     );
     return EXIT.ok;
   },

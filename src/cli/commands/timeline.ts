@@ -1,7 +1,7 @@
 import { resolveCustomerRef } from '../../interop/customer-ref.js';
 import { summariseTimelineEntry } from '../../interop/describe.js';
 import type { TimelineEntry } from '../../store/timeline.js';
-import { intOption, stringOption, type Command } from '../context.js';
+import { intOption, optionalInstantOption, stringOption, type Command } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 
@@ -39,12 +39,9 @@ Shows a customer's timeline: interactions, messages and financial events in time
     const all = ctx.values['all'] === true;
     const cursor = stringOption(ctx.values, 'cursor');
     if (all && cursor !== undefined) throw new UsageError('--all and --cursor cannot be used together', 'timeline');
-    const range = {
-      ...(stringOption(ctx.values, 'from') !== undefined ? { from: stringOption(ctx.values, 'from')! } : {}),
-      ...(stringOption(ctx.values, 'to') !== undefined ? { to: stringOption(ctx.values, 'to')! } : {}),
-    };
-    const normalise = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-    const filters = Object.fromEntries(Object.entries(range).map(([key, value]) => [key, normalise(value)]));
+    const from = optionalInstantOption(ctx.values, 'from');
+    const to = optionalInstantOption(ctx.values, 'to');
+    const filters = { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 
     const { log } = await ctx.openStore(true);
     const customer = await resolveCustomerRef(log, ctx.positionals[0]!);

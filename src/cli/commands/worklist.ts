@@ -4,6 +4,8 @@ import { instantOption, intOption, stringOption, type Command } from '../context
 import { EXIT } from '../errors.js';
 import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
+import { plural } from '../../text/plural.js';
+import { DEFAULT_NEUTRAL_RISK } from '../../scoring/worklist.js';
 
 const amounts = (byCurrency: Readonly<Record<string, number>>) =>
   Object.entries(byCurrency)
@@ -35,7 +37,7 @@ Ranks every customer for collections: past-due amount and risk, highest priority
     const limit = intOption(ctx.values, 'limit', 20, 1000);
     const currency = stringOption(ctx.values, 'currency')?.toUpperCase();
     const { log } = await ctx.openStore(true);
-    const progress = createProgress(ctx.io.stderr, { enabled: ctx.progress, label: 'worklist', unit: 'records' });
+    const progress = createProgress(ctx.io.stderr, { enabled: ctx.progress, label: 'worklist', unit: '' });
     let worklist;
     try {
       progress.update(0, undefined, 'scoring customers');
@@ -54,7 +56,13 @@ Ranks every customer for collections: past-due amount and risk, highest priority
       ctx.out(JSON.stringify(worklist));
       return EXIT.ok;
     }
-    ctx.out(`Collections worklist as of ${worklist.asOf}: ${worklist.customersScored} customers scored`);
+    // Each entry's amounts are in one currency: the one asked for, or the only one (the library
+    // refuses to rank several without --currency). Priority is in minor units of it.
+    const unit = (entry: (typeof worklist.entries)[number]) => currency ?? Object.keys(entry.pastDue)[0]!;
+    ctx.out(
+      `Collections worklist as of ${worklist.asOf}: ${plural(worklist.customersScored, 'customer')} scored; ` +
+        `the top ${worklist.entries.length} by amount at risk${currency !== undefined ? ` in ${currency}` : ''}`,
+    );
     if (worklist.entries.length === 0) {
       ctx.out('Nobody owes anything past due.');
       return EXIT.ok;
@@ -64,28 +72,32 @@ Ranks every customer for collections: past-due amount and risk, highest priority
       entry.name ?? entry.customerId,
       amounts(entry.pastDue),
       amounts(entry.over90),
-      entry.oldestDaysPastDue,
+      plural(entry.oldestDaysPastDue, 'day'),
       entry.openDisputes,
       entry.brokenPromises,
-      entry.risk === null ? '—' : `${entry.risk.toFixed(0)} ${entry.grade}`,
-      entry.priority.toFixed(1),
+      entry.risk === null ? '—' : `${entry.risk.toFixed(0)}/100 ${entry.grade}`,
+      formatMoney({ amountMinor: Math.round(entry.priority), currency: unit(entry) }),
     ]);
     for (const line of formatTable(
       [
         { header: '#', align: 'right' },
         { header: 'Customer', max: 40 },
         { header: 'Past due', align: 'right' },
-        { header: '90+ days', align: 'right' },
-        { header: 'Oldest', align: 'right' },
-        { header: 'Disputes', align: 'right' },
+        { header: 'Over 90 days', align: 'right' },
+        { header: 'Oldest past due', align: 'right' },
+        { header: 'Open disputes', align: 'right' },
         { header: 'Broken promises', align: 'right' },
         { header: 'Risk', align: 'right' },
-        { header: 'Priority', align: 'right' },
+        { header: 'At risk', align: 'right' },
       ],
       rows,
     )) {
       ctx.out(line);
     }
+    ctx.out('');
+    ctx.out(
+      `Ranked by the amount at risk: past due × risk ÷ 100 (risk 0–100, higher is riskier; ${DEFAULT_NEUTRAL_RISK} for a customer without a score).`,
+    );
     return EXIT.ok;
   },
 };

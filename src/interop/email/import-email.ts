@@ -2,9 +2,9 @@
  * Email import: `.eml` files and mbox mailboxes into communication records, threaded into
  * conversations and resolved to customers.
  */
-import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createReadStream, rmSync } from 'node:fs';
+import { chmod, lstat, mkdtemp, open, readdir, readFile, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isTouchlogError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { CommunicationInput } from '../../models/communication.js';
@@ -21,6 +21,14 @@ export interface EmailImportOptions extends EmailOptions, ImportOptions {
   readonly threading?: ThreadOptions | false;
   /** Largest message accepted, in bytes; 50 MiB when not given. Larger ones are rejected. */
   readonly maxMessageBytes?: number;
+  /**
+   * Where the import keeps the parsed messages between reading and writing (they are read once
+   * and threaded before anything is stored): a private directory (0700, files 0600) created inside
+   * this one and removed when the import ends. The operating system's temporary directory when not
+   * given. Leftovers of imports that crashed are removed by the next import using the same
+   * directory. See docs/compliance.md.
+   */
+  readonly spoolDirectory?: string;
 }
 
 /** Default largest message: 50 MiB. */
@@ -31,15 +39,103 @@ interface RawMessage {
   readonly at: ImportPosition;
   readonly bytes: Uint8Array | undefined;
   readonly envelopeDate?: string | undefined;
-  /** Why `bytes` is missing: a stable error code, an issue code and a sentence. */
-  readonly failure?: { readonly code: string; readonly issue: string; readonly message: string };
+  /**
+   * Why `bytes` is missing: a stable error code, an issue code and a sentence (which the rejection
+   * prefixes with where the message was, unless `located` says the sentence already does).
+   */
+  readonly failure?: { readonly code: string; readonly issue: string; readonly message: string; readonly located?: boolean };
 }
 
 const tooLarge = (max: number) => ({ code: 'VALIDATION_FAILED', issue: 'too_big', message: `the message is larger than ${max} bytes` });
 
 type SpooledRecord = { at: ImportPosition; data: CommunicationInput & { source: { system: string; externalId: string } } } | { at: ImportPosition; rejection: Extract<ParsedRecord, { rejection: unknown }>['rejection'] };
 
-/** Spool of parsed records on disk, between reading (and threading) and writing. */
+/** What the spool directories are called: `mkdtemp` adds six characters. */
+const SPOOL_PREFIX = 'touchlog-email-';
+const SPOOL_NAME = /^touchlog-email-[A-Za-z0-9]{6}$/;
+/** The files a spool directory holds; a directory with anything else is not ours to remove. */
+const SPOOL_FILES = new Set(['owner.json', 'messages.ndjson']);
+/** A spool whose owner cannot be checked (another host, no owner file) is left alone this long. */
+const SPOOL_ORPHAN_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** Whether a process of this host is alive (one of another user counts as alive: not ours to judge). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes spool directories that earlier email imports left behind when they crashed (killed,
+ * out of memory, power cut) — they hold message bodies and addresses. Only directories that are
+ * certainly leftovers are removed: named like ours, a directory (not a link), owned by this user,
+ * holding nothing but a spool's files, and either written by a process of this host that is no
+ * longer running, or, when that cannot be told, untouched for a day. Best effort: a directory that
+ * cannot be checked or removed is left as it is.
+ */
+async function removeStaleSpools(parent: string): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(parent)).filter((name) => SPOOL_NAME.test(name));
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    const dir = join(parent, name);
+    try {
+      const info = await lstat(dir);
+      if (!info.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
+      const files = await readdir(dir);
+      if (!files.every((file) => SPOOL_FILES.has(file))) continue;
+      const owner = files.includes('owner.json')
+        ? (JSON.parse(await readFile(join(dir, 'owner.json'), 'utf8')) as { pid?: unknown; host?: unknown })
+        : undefined;
+      const ownedHere = owner !== undefined && typeof owner.pid === 'number' && owner.host === hostname();
+      const stale = ownedHere ? !processAlive(owner.pid as number) : Date.now() - info.mtimeMs > SPOOL_ORPHAN_AGE_MS;
+      if (stale) await rm(dir, { recursive: true, force: true });
+    } catch {
+      // Being removed by another import, unreadable, not a spool after all: leave it.
+    }
+  }
+}
+
+/**
+ * Spool directories of imports in progress, removed if the process exits before they end
+ * (`process.exit()`, a second Ctrl-C in the CLI): one `exit` listener for all of them.
+ */
+const liveSpools = new Set<string>();
+let exitHookInstalled = false;
+function trackSpool(dir: string): void {
+  if (!exitHookInstalled) {
+    process.on('exit', () => {
+      for (const live of liveSpools) rmSync(live, { recursive: true, force: true });
+    });
+    exitHookInstalled = true;
+  }
+  liveSpools.add(dir);
+}
+
+/** A spool directory that cannot be used, as the error of the option that named it. */
+function spoolDirectoryError(parent: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'is not writable' : undefined;
+  if (why === undefined) return error;
+  return new ValidationError('email import options', [
+    { code: 'unusable_directory', path: ['spoolDirectory'], message: `the directory ${parent} ${why}: the import keeps the messages it reads there until they are stored` },
+  ]);
+}
+
+/**
+ * Spool of parsed records on disk, between reading (and threading) and writing: message bodies
+ * and addresses, so it is private — a directory only its user can enter (0700) holding files only
+ * its user can read (0600) — and removed when the import ends, however it ends. If the process
+ * dies, the next email import that uses the same directory removes it (see removeStaleSpools).
+ */
 class Spool {
   private handle: FileHandle | undefined;
   private buffered: string[] = [];
@@ -50,9 +146,24 @@ class Spool {
     this.path = join(dir, 'messages.ndjson');
   }
 
-  static async create(): Promise<Spool> {
-    const spool = new Spool(await mkdtemp(join(tmpdir(), 'touchlog-email-')));
-    spool.handle = await open(spool.path, 'w');
+  static async create(parent: string): Promise<Spool> {
+    await removeStaleSpools(parent);
+    let dir: string;
+    try {
+      dir = await mkdtemp(join(parent, SPOOL_PREFIX));
+    } catch (error) {
+      throw spoolDirectoryError(parent, error);
+    }
+    const spool = new Spool(dir);
+    trackSpool(dir);
+    try {
+      await chmod(spool.dir, 0o700); // mkdtemp's mode already, whatever the umask: make sure
+      await writeFile(join(spool.dir, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }), { mode: 0o600, flag: 'wx' });
+      spool.handle = await open(spool.path, 'wx', 0o600);
+    } catch (error) {
+      await spool.remove();
+      throw error;
+    }
     return spool;
   }
 
@@ -87,7 +198,9 @@ class Spool {
 
   async remove(): Promise<void> {
     await this.handle?.close().catch(() => {});
+    this.handle = undefined;
     await rm(this.dir, { recursive: true, force: true });
+    liveSpools.delete(this.dir);
   }
 }
 
@@ -134,7 +247,7 @@ async function importMessages(
   meter: { bytesRead(): number; readonly bytesTotal: number | undefined },
   options: EmailImportOptions,
 ): Promise<ImportReport> {
-  const spool = await Spool.create();
+  const spool = await Spool.create(resolve(options.spoolDirectory ?? tmpdir()));
   try {
     const probes: Probe[] = [];
     let read = 0;
@@ -149,7 +262,7 @@ async function importMessages(
           rejection: {
             model: 'communication',
             code: failure.code,
-            message: `${describe(message.at)}: ${failure.message}`,
+            message: failure.located ? failure.message : `${describe(message.at)}: ${failure.message}`,
             issues: [{ code: failure.issue, path: [], message: failure.message }],
           },
         };
@@ -201,6 +314,9 @@ function checkOptions(options: EmailImportOptions): void {
   if (max !== undefined && !(Number.isInteger(max) && max > 0)) {
     throw new ValidationError('email import options', [{ code: 'invalid_value', path: ['maxMessageBytes'], message: 'must be a positive integer' }]);
   }
+  if (options.spoolDirectory !== undefined && (typeof options.spoolDirectory !== 'string' || options.spoolDirectory === '')) {
+    throw new ValidationError('email import options', [{ code: 'invalid_type', path: ['spoolDirectory'], message: 'must be the path of a directory' }]);
+  }
   if (options.ourDomains !== undefined && !(Array.isArray(options.ourDomains) && options.ourDomains.every((d) => typeof d === 'string'))) {
     throw new ValidationError('email import options', [{ code: 'invalid_type', path: ['ourDomains'], message: 'must be a list of domain names' }]);
   }
@@ -224,15 +340,48 @@ export async function importMbox(log: Touchlog, input: ImportInput, options: Ema
   checkOptions(options);
   const opened = await openInput(input);
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const name = typeof input === 'string' ? input : input instanceof URL ? input.pathname : 'the input';
   async function* messages(): AsyncGenerator<RawMessage> {
     let index = 0;
+    let found = 0;
+    let before: RawMessage | undefined;
     for await (const message of splitMbox(opened.chunks, max)) {
+      const at = { index: index++, line: message.line };
+      if (message.problem === 'no_envelope') {
+        const lines = message.lines ?? 0;
+        // Held until a message follows: without one, the input is no mbox at all.
+        before = {
+          at,
+          bytes: undefined,
+          failure: {
+            code: 'VALIDATION_FAILED',
+            issue: 'no_envelope',
+            located: true,
+            message: `${lines === 1 ? `line ${message.line}` : `${lines} lines from line ${message.line}`} before the first envelope line ("From <sender> <date>") ${lines === 1 ? 'belongs' : 'belong'} to no message`,
+          },
+        };
+        continue;
+      }
+      if (before) yield before;
+      before = undefined;
+      found++;
       yield {
-        at: { index: index++, line: message.line },
+        at,
         bytes: message.bytes,
         envelopeDate: message.envelopeDate,
-        ...(message.bytes === undefined ? { failure: tooLarge(max) } : {}),
+        ...(message.problem === 'too_large' ? { failure: tooLarge(max) } : {}),
       };
+    }
+    if (found === 0 && before) {
+      throw new ValidationError('mbox', [
+        {
+          code: 'not_mbox',
+          path: [],
+          message:
+            `${name} is not an mbox: none of its lines is an envelope line ("From <sender> <date>") starting a message. ` +
+            'One message is imported as .eml (--format eml on the command line, importEml in code)',
+        },
+      ]);
     }
   }
   return importMessages(log, messages(), opened, options);

@@ -6,6 +6,7 @@ import PostalMime, { type Address, type Email } from 'postal-mime';
 import { ValidationError } from '../../errors/index.js';
 import type { CommunicationInput } from '../../models/communication.js';
 import { LIMITS } from '../../models/limits.js';
+import { replaceControlCharacters } from '../../models/primitives.js';
 import { parseInReplyTo, parseMessageIds } from '../../timeline/message-ids.js';
 import { htmlToText } from './html-text.js';
 
@@ -51,11 +52,22 @@ export function directionOf(from: string | undefined, recipients: readonly strin
 /** Text as stored: line endings as LF, no NUL, no unpaired surrogates. */
 const clean = (text: string) => text.replace(/\r\n?/g, '\n').replace(/\u0000/g, '').toWellFormed();
 
+/**
+ * Header text as stored (a subject, a display name, a file name): one line. A control character
+ * left after decoding (an encoded CR LF, a NUL...) becomes a space, and the field is named in
+ * `notes` (`metadata.email.sanitised`): the model refuses control characters in header fields.
+ */
+function headerLine(text: string, notes: Set<string>, field: string): string {
+  const line = replaceControlCharacters(text.toWellFormed());
+  if (line !== text) notes.add(field);
+  return line;
+}
+
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
 type Mailbox = { address: string; name?: string };
 
-function mailboxes(addresses: readonly Address[] | Address | undefined, notes: Set<string>, field: string): Mailbox[] {
+function mailboxes(addresses: readonly Address[] | Address | undefined, notes: Set<string>, field: string, sanitised: Set<string>): Mailbox[] {
   const list = addresses === undefined ? [] : Array.isArray(addresses) ? addresses : [addresses as Address];
   const out: Mailbox[] = [];
   for (const entry of list.flatMap((address) => (address.group ? address.group : [address]))) {
@@ -65,7 +77,7 @@ function mailboxes(addresses: readonly Address[] | Address | undefined, notes: S
       notes.add(field);
       continue;
     }
-    const name = clean(entry.name ?? '').trim();
+    const name = headerLine(entry.name ?? '', sanitised, field).trim();
     if (name.length > LIMITS.shortText) notes.add(field);
     out.push(name === '' ? { address } : { address, name: name.slice(0, LIMITS.shortText) });
   }
@@ -129,7 +141,10 @@ const MEDIA_TYPE = /^[\w.+-]+\/[\w.+-]+$/;
  *   normalised) when it has no Message-ID (or one longer than 256 characters, hashed).
  *
  * What does not fit the model's limits is cut to fit and named in `metadata.email.truncated`
- * (a body over a million characters, more than 200 recipients or attachments...).
+ * (a body over a million characters, more than 200 recipients or attachments...). Control
+ * characters left in a decoded subject, display name or file name (an encoded line break) become
+ * spaces, and the field is named in `metadata.email.sanitised`; an address with one is refused
+ * by validation (the message is rejected, naming the field).
  *
  * @throws {ValidationError} `VALIDATION_FAILED` when the message cannot be parsed or has no usable date
  */
@@ -141,6 +156,7 @@ export async function parseEmail(raw: Uint8Array, options: EmailOptions & { read
     throw new ValidationError('email', [{ code: 'unreadable_input', path: [], message: `the message cannot be parsed as MIME (${(error as Error).message})` }]);
   }
   const truncated = new Set<string>();
+  const sanitised = new Set<string>();
   const domains = normaliseDomains(options.ourDomains);
   const messageId = parseMessageIds(email.messageId).find(validId);
   let references = parseMessageIds(email.references).filter(validId);
@@ -150,12 +166,12 @@ export async function parseEmail(raw: Uint8Array, options: EmailOptions & { read
     truncated.add('references');
   }
   const inReplyTo = parseInReplyTo(email.inReplyTo, references);
-  const from = mailboxes(email.from ?? email.sender, truncated, 'from')[0];
-  const to = mailboxes(email.to, truncated, 'to');
-  const cc = mailboxes(email.cc, truncated, 'cc');
+  const from = mailboxes(email.from ?? email.sender, truncated, 'from', sanitised)[0];
+  const to = mailboxes(email.to, truncated, 'to', sanitised);
+  const cc = mailboxes(email.cc, truncated, 'cc', sanitised);
   const { sentAt, from: sentAtFrom } = sentAtOf(email, options.fallbackDate);
 
-  let subject = email.subject === undefined ? undefined : clean(email.subject);
+  let subject = email.subject === undefined ? undefined : headerLine(email.subject, sanitised, 'subject');
   if (subject !== undefined && subject.length > LIMITS.subject) {
     subject = subject.slice(0, LIMITS.subject).toWellFormed();
     truncated.add('subject');
@@ -172,7 +188,7 @@ export async function parseEmail(raw: Uint8Array, options: EmailOptions & { read
 
   let attachments = email.attachments.map((attachment, i) => {
     const bytes = typeof attachment.content === 'string' ? attachment.content : new Uint8Array(attachment.content as ArrayBuffer);
-    let name = clean(attachment.filename ?? '').trim();
+    let name = headerLine(attachment.filename ?? '', sanitised, 'attachments').trim();
     if (name === '') name = attachment.mimeType === 'message/rfc822' ? `message-${i + 1}.eml` : `attachment-${i + 1}`;
     if (name.length > LIMITS.shortText) {
       name = name.slice(0, LIMITS.shortText).toWellFormed();
@@ -200,6 +216,7 @@ export async function parseEmail(raw: Uint8Array, options: EmailOptions & { read
 
   const note: Record<string, unknown> = {};
   if (truncated.size > 0) note['truncated'] = [...truncated].sort();
+  if (sanitised.size > 0) note['sanitised'] = [...sanitised].sort();
   if (sentAtFrom !== 'date') note['sentAtFrom'] = sentAtFrom;
 
   return {
