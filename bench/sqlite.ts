@@ -204,15 +204,39 @@ async function singleWrites(dir: string, count: number): Promise<{ touchlog: num
 }
 
 /** Latencies of timeline pages walked with the cursor: `walks` random starts, `length` pages from each. */
-export async function walkPages(walks: number, length: number, range: { first: number; last: number }, readers: Record<string, (from: string, pages: number, onPage: (ms: number) => void) => Promise<void>>) {
+export async function walkPages(
+  walks: number,
+  length: number,
+  range: { first: number; last: number; step: number },
+  readers: Record<string, (from: string, pages: number, onPage: (ms: number, cpuMs: number) => void) => Promise<void>>,
+): Promise<{ latencies: Record<string, number[]>; cpu: Record<string, number[]> }> {
   const latencies: Record<string, number[]> = Object.fromEntries(Object.keys(readers).map((name) => [name, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(readers).map((name) => [name, []]));
   const warmUp = 10;
+  // Starts that leave room for the whole walk (pages of 50, `step` ms between entries).
+  const span = range.last - range.first - (length * 50 + 1) * range.step;
   for (let walk = 0; walk < walks + warmUp; walk++) {
-    const from = new Date(range.first + Math.floor(Math.random() * (range.last - range.first) * 0.95)).toISOString();
+    const from = new Date(range.first + Math.floor(Math.random() * span)).toISOString();
     const order = walk % 2 === 0 ? Object.entries(readers) : Object.entries(readers).reverse();
-    for (const [name, read] of order) await read(from, length, (ms) => walk >= warmUp && latencies[name]!.push(ms));
+    for (const [name, read] of order) {
+      await read(from, length, (ms, cpuMs) => {
+        if (walk < warmUp) return;
+        latencies[name]!.push(ms);
+        cpu[name]!.push(cpuMs);
+      });
+    }
   }
-  return latencies;
+  return { latencies, cpu };
+}
+
+/** Times one page read: wall-clock and this process's CPU time, in ms. */
+async function timed<T>(read: () => Promise<T> | T, onPage: (ms: number, cpuMs: number) => void): Promise<T> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const result = await read();
+  const used = process.cpuUsage(cpu);
+  onPage(performance.now() - started, (used.user + used.system) / 1000);
+  return result;
 }
 
 async function pages(dir: string, sizes: ReturnType<typeof benchSizes>): Promise<Array<[string, string]>> {
@@ -242,13 +266,11 @@ async function pages(dir: string, sizes: ReturnType<typeof benchSizes>): Promise
     const page = raw.db.prepare(
       `select * from interactions where tenant_id = ? and customer_id = ? and (occurred_at, id) > (?, ?) order by occurred_at, id limit 50`,
     );
-    const latencies = await walkPages(sizes.pages / 5, 5, { first: START, last: START + (count - 1) * 60_000 }, {
+    const { latencies, cpu } = await walkPages(sizes.pages / 5, 5, { first: START, last: START + (count - 1) * 60_000, step: 60_000 }, {
       touchlog: async (from, n, onPage) => {
         let cursor: string | undefined;
         for (let p = 0; p < n; p++) {
-          const started = performance.now();
-          const result = await log.timeline(customer.id, cursor ? { limit: 50, cursor } : { from, limit: 50 });
-          onPage(performance.now() - started);
+          const result = await timed(() => log.timeline(customer.id, cursor ? { limit: 50, cursor } : { from, limit: 50 }), onPage);
           if (result.items.length !== 50 || !result.nextCursor) throw new Error('a page came back short');
           cursor = result.nextCursor;
         }
@@ -256,10 +278,11 @@ async function pages(dir: string, sizes: ReturnType<typeof benchSizes>): Promise
       raw: async (from, n, onPage) => {
         let after = [from, ''];
         for (let p = 0; p < n; p++) {
-          const started = performance.now();
-          const found = page.all('bench', rawCustomer, after[0], after[1]) as Array<{ links: string; occurred_at: string; id: string }>;
-          for (const row of found) (row as { links: unknown }).links = JSON.parse(row.links);
-          onPage(performance.now() - started);
+          const found = await timed(() => {
+            const rows = page.all('bench', rawCustomer, after[0], after[1]) as Array<{ links: string; occurred_at: string; id: string }>;
+            for (const row of rows) (row as { links: unknown }).links = JSON.parse(row.links);
+            return rows;
+          }, onPage);
           if (found.length !== 50) throw new Error('a raw page came back short');
           after = [found[49]!.occurred_at, found[49]!.id];
         }
@@ -267,14 +290,16 @@ async function pages(dir: string, sizes: ReturnType<typeof benchSizes>): Promise
     });
     for (const [name, values] of Object.entries(latencies)) {
       results[`${name} ${label}`] = median(values);
-      rows.push([`${name}, ${label} (${count.toLocaleString('en-US')} entries): median / p99`, `${ms(median(values))} / ${ms(percentile(values, 99))}`]);
+      results[`${name} ${label} cpu`] = median(cpu[name]!);
+      rows.push([`${name}, ${label} (${count.toLocaleString('en-US')} entries): median / p99 (CPU median)`, `${ms(median(values))} / ${ms(percentile(values, 99))} (${ms(median(cpu[name]!))})`]);
     }
   }
   raw.db.close();
   await log.adapter.close();
-  rows.push(['touchlog / raw, small (bar <= 1.5, goal 1.2)', (results['touchlog small']! / results['raw small']!).toFixed(2)]);
-  rows.push(['touchlog / raw, big (bar <= 1.5, goal 1.2)', (results['touchlog big']! / results['raw big']!).toFixed(2)]);
-  rows.push(['touchlog big / small (flat = 1)', (results['touchlog big']! / results['touchlog small']!).toFixed(2)]);
+  const ratio = (a: string, b: string) => `${(results[a]! / results[b]!).toFixed(2)} (CPU ${(results[`${a} cpu`]! / results[`${b} cpu`]!).toFixed(2)})`;
+  rows.push(['touchlog / raw, small (bar <= 1.5, goal 1.2)', ratio('touchlog small', 'raw small')]);
+  rows.push(['touchlog / raw, big (bar <= 1.5, goal 1.2)', ratio('touchlog big', 'raw big')]);
+  rows.push(['touchlog big / small (flat = 1)', ratio('touchlog big', 'touchlog small')]);
   return rows;
 }
 

@@ -185,6 +185,11 @@ export interface RecordQuery {
 
 /** A page of one customer's timeline, ordered by `(at, entryId)`. */
 export interface TimelineQuery {
+  /**
+   * The customer whose timeline to read. A customer that was merged into another reads that
+   * customer's timeline (the `customerId` of its row): the adapter follows the merge in the same
+   * read, so a page never mixes the states before and after a merge.
+   */
   readonly customerId: string;
   readonly kinds?: readonly string[];
   readonly channels?: readonly string[];
@@ -199,11 +204,20 @@ export interface TimelineQuery {
   readonly limit: number;
 }
 
-/** A timeline entry with the record it comes from. */
+/**
+ * A timeline entry with the record it comes from: what a timeline page shows, and no more (a page
+ * is the hot read path, and every column read costs).
+ */
 export interface TimelineHit {
-  readonly entry: TimelineRow;
-  readonly record: RecordRow;
+  /** `recordId:kind`. */
+  readonly entryId: string;
+  readonly at: string;
+  readonly kind: string;
+  readonly record: TimelineRecord;
 }
+
+/** The part of a record row a timeline needs to return the record. */
+export type TimelineRecord = Pick<RecordRow, 'collection' | 'id' | 'customerId' | 'document'>;
 
 /** Records linked to one financial document, ordered by `(at, recordId)`. */
 export interface LinkQuery {

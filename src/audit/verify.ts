@@ -1,4 +1,5 @@
 import type { AuditRow, RecordRow } from '../adapters/contract.js';
+import { Yielder } from '../runtime/yielder.js';
 import { GENESIS_HASH, recomputeHash, type ChainedEntry } from './chain.js';
 
 /** A digest of a chain: the last entry's position and hash. Keep one outside the database. */
@@ -40,17 +41,6 @@ export interface AuditVerification {
   readonly records?: { readonly checked: number; readonly unbound: number };
   /** The first problem found; absent when `ok`. */
   readonly problem?: AuditProblem;
-}
-
-/** Lets timers and I/O run during a long verification: at most every `budgetMs` of work. */
-export class Yielder {
-  private last = performance.now();
-  constructor(private readonly budgetMs = 10) {}
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.last < this.budgetMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.last = performance.now();
-  }
 }
 
 /** The result of walking the chain: problems, or the head reached. */

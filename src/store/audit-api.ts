@@ -1,7 +1,8 @@
 import { COLLECTIONS, type AuditRow, type RecordRow } from '../adapters/contract.js';
 import { isSealedRef } from '../audit/diff.js';
 import { unseal } from '../audit/seal.js';
-import { parseEntry, verifyChain, verifyRecords, Yielder, type AuditHead, type AuditVerification } from '../audit/verify.js';
+import { parseEntry, verifyChain, verifyRecords, type AuditHead, type AuditVerification } from '../audit/verify.js';
+import { Yielder } from '../runtime/yielder.js';
 import { collectionOfEntity, RecordInspector } from './inspect-records.js';
 import { ValidationError } from '../errors/index.js';
 import type { AuditChange, AuditEntry } from '../models/audit-entry.js';

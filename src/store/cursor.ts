@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/index.js';
 import type { Keyset } from '../adapters/contract.js';
+import { Yielder } from '../runtime/yielder.js';
 
 /**
  * Opaque page cursors. A cursor is the keyset position of the last item of a page; the next page
@@ -75,7 +76,10 @@ export async function fetchPage<R, T>(
   return more ? { items, nextCursor: encodeCursor(position(pageRows[pageRows.length - 1]!)) } : { items };
 }
 
-/** Streams every item by following pages; holds one page in memory at a time. */
+/**
+ * Streams every item by following pages; holds one page in memory at a time, and lets the event
+ * loop run between pages (see {@link Yielder}), whatever the consumer does with each item.
+ */
 export async function* streamPages<R, T>(
   pageSize: number,
   start: Keyset | undefined,
@@ -83,11 +87,13 @@ export async function* streamPages<R, T>(
   position: (row: R) => Keyset,
   map: (row: R) => T,
 ): AsyncGenerator<T> {
+  const yielder = new Yielder();
   let after = start;
   for (;;) {
     const rows = await fetch(after, pageSize);
     for (const row of rows) yield map(row);
     if (rows.length < pageSize) return;
     after = position(rows[rows.length - 1]!);
+    await yielder.maybeYield();
   }
 }

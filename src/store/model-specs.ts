@@ -265,7 +265,7 @@ export type { ModelName };
  * The stored record of a row. A customer merge moves rows to another customer by their indexed
  * `customerId` alone, so that column, not the copy inside the document, says whose record it is.
  */
-export function recordFromRow<T = StoredRecord>(row: RecordRow): T {
+export function recordFromRow<T = StoredRecord>(row: Pick<RecordRow, 'collection' | 'customerId' | 'document'>): T {
   const record = JSON.parse(row.document) as { customerId?: unknown };
   if (row.collection !== 'customers' && record.customerId !== row.customerId) record.customerId = row.customerId;
   return record as T;

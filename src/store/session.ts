@@ -150,7 +150,7 @@ export class WriteSession {
     const entity = { type: spec.entityType, id: after.id };
     const event = { model: spec.model, id: after.id, version: after.version, action };
     if (before === undefined && reason === undefined) {
-      this.appendCreation(spec.entityType, after.id, after.version, state, event);
+      this.appendCreation(spec.entityType, after.id, after.version, state, after.updatedAt, event);
       return;
     }
     const changes = before === undefined ? [] : diffRecords(before as Record<string, unknown>, after as Record<string, unknown>, spec.personal);
@@ -182,12 +182,12 @@ export class WriteSession {
   }
 
   /**
-   * The entry of a creation, the most frequent by far: its text is written out directly, as
+   * The entry of a creation, the most frequent by far, at the instant the record was written: its
+   * text is written out directly, as
    * {@link encodeEntry} would encode it (every value but the actor is an id, an instant, an enum
    * or a digest, none of which JSON escapes), and it lists no fields.
    */
-  private appendCreation(type: string, id: string, version: number, state: string, event: Pick<ChangeEvent, 'model' | 'id' | 'version' | 'action'>): void {
-    const at = this.ctx.now();
+  private appendCreation(type: string, id: string, version: number, state: string, at: string, event: Pick<ChangeEvent, 'model' | 'id' | 'version' | 'action'>): void {
     this.actorJson ??= JSON.stringify(this.ctx.actor);
     const body = `{"v":${ENTRY_FORMAT},"at":"${at}","actor":${this.actorJson},"action":"create","entity":{"type":"${type}","id":"${id}"},"version":${version},"state":"${state}","seq":${++this.seq},"prevHash":"${this.prevHash}"}`;
     const hash = hashBody(this.tenant, body);

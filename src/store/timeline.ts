@@ -52,13 +52,13 @@ const TimelineOptionsSchema = z.strictObject({
   pageSize: z.unknown().optional(),
 });
 
-const hitPosition = (hit: TimelineHit): Keyset => ({ at: hit.entry.at, id: hit.entry.entryId });
+const hitPosition = (hit: TimelineHit): Keyset => ({ at: hit.at, id: hit.entryId });
 const toEntry = (hit: TimelineHit): TimelineEntry =>
   ({
-    id: hit.entry.entryId,
-    at: hit.entry.at,
-    kind: hit.entry.kind as TimelineKind,
-    model: specOfCollection(hit.entry.collection).model,
+    id: hit.entryId,
+    at: hit.at,
+    kind: hit.kind as TimelineKind,
+    model: specOfCollection(hit.record.collection).model,
     record: recordFromRow(hit.record),
   }) as TimelineEntry;
 
@@ -90,9 +90,8 @@ export function createTimelineApi(ctx: StoreContext): TimelineApi {
     const parsed = TimelineOptionsSchema.safeParse(options, { error: defaultMessage, reportInput: true });
     if (!parsed.success) throw new ValidationError('timeline request', toValidationIssues(parsed.error.issues));
     const o = parsed.data;
-    const [customer] = await guardStorage('reading a customer', () => ctx.adapter.getRecords(ctx.tenant, 'customers', [customerId]));
     return {
-      customerId: customer?.customerId ?? customerId,
+      customerId,
       ...(o.from !== undefined ? { from: o.from } : {}),
       ...(o.to !== undefined ? { to: o.to } : {}),
       ...(o.kinds ? { kinds: o.kinds } : {}),

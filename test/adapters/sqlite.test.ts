@@ -268,7 +268,7 @@ describe('sqlite storage', () => {
     expect((await adapter.getRecords('t', 'interactions', ids)).length).toBe(ids.length);
     const page = await adapter.listTimeline('t', { customerId: 'C1', order: 'desc', limit: 1000 });
     expect(page.length).toBe(1000);
-    expect(page[0]!.entry.entryId).toBe(`${ids[ids.length - 1]}:interaction`);
+    expect(page[0]!.entryId).toBe(`${ids[ids.length - 1]}:interaction`);
     const stale = await adapter.transaction((tx) =>
       tx.updateRecords('t', ids.map((id, i) => ({ ...rawWrite(id, { version: 2, status: 'closed' }), expectedVersion: i % 2 === 0 ? 1 : 5 }))),
     );
@@ -288,10 +288,15 @@ describe('sqlite storage', () => {
     await adapter.transaction((tx) => tx.insertRecords('t', [linked('R1', 'A'), linked('R2', 'A'), linked('R3', 'B')]));
     expect(await adapter.transaction((tx) => tx.reassignRecords('t', { fromCustomerId: 'A' }, 'B'))).toBe(2);
     const timeline = await adapter.listTimeline('t', { customerId: 'B', order: 'asc', limit: 10 });
-    expect(timeline.map((hit) => [hit.record.id, hit.record.customerId, hit.entry.customerId, hit.record.homeCustomerId])).toEqual([
-      ['R1', 'B', 'B', 'A'],
-      ['R2', 'B', 'B', 'A'],
-      ['R3', 'B', 'B', 'B'],
+    expect(timeline.map((hit) => [hit.record.id, hit.record.customerId])).toEqual([
+      ['R1', 'B'],
+      ['R2', 'B'],
+      ['R3', 'B'],
+    ]);
+    const moved = await adapter.getRecords('t', 'interactions', ['R1', 'R3']);
+    expect(moved.map((row) => [row.id, row.customerId, row.homeCustomerId]).sort()).toEqual([
+      ['R1', 'B', 'A'],
+      ['R3', 'B', 'B'],
     ]);
     expect(await adapter.listTimeline('t', { customerId: 'A', order: 'asc', limit: 10 })).toEqual([]);
     expect((await adapter.listLinked('t', { kind: 'invoice', ref: 'INV-9', order: 'asc', limit: 10 })).map((row) => row.id)).toEqual(['R1', 'R2', 'R3']);

@@ -240,8 +240,11 @@ class MemoryReader implements AdapterReader {
 
   async listTimeline(tenant: string, query: TimelineQuery): Promise<TimelineHit[]> {
     const state = this.tenant(tenant);
-    const entries = state?.timelines.get(query.customerId);
-    if (!state || !entries) return [];
+    if (!state) return [];
+    // A customer merged into another reads that one's timeline.
+    const customer = state.records.get(query.customerId)?.row;
+    const entries = state.timelines.get(customer?.collection === 'customers' ? customer.customerId : query.customerId);
+    if (!entries) return [];
     let linkedIds: Set<string> | undefined;
     if (query.link) {
       const linked = state.links.get(linkKey(query.link.kind, query.link.ref));
@@ -264,7 +267,10 @@ class MemoryReader implements AdapterReader {
         oneOf(entry.status, query.statuses) &&
         (linkedIds === undefined || linkedIds.has(entry.recordId)),
     });
-    return hits.map((entry) => ({ entry, record: state.records.get(entry.recordId)!.row }));
+    return hits.map((entry) => {
+      const { collection, id, customerId, document } = state.records.get(entry.recordId)!.row;
+      return { entryId: entry.entryId, at: entry.at, kind: entry.kind, record: { collection, id, customerId, document } };
+    });
   }
 
   async listLinked(tenant: string, query: LinkQuery): Promise<RecordRow[]> {

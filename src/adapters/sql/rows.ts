@@ -1,5 +1,5 @@
-import type { AuditRow, Collection, RecordRow, RecordWrite, TimelineRow } from '../contract.js';
-import type { AuditTable, LinksTable, RecordsTable, TimelineTable } from './tables.js';
+import type { AuditRow, Collection, RecordRow, RecordWrite, TimelineHit } from '../contract.js';
+import type { RecordsTable } from './tables.js';
 
 /** Maps between the contract's rows and table rows. Adapters store and fetch; nothing here computes. */
 
@@ -53,6 +53,59 @@ export function recordValues(tenant: string, write: RecordWrite): RecordsTable {
   };
 }
 
+/** Appends a record's values to `out` in {@link COLUMNS}.records order (see `recordValues`). */
+export function pushRecordValues(out: unknown[], tenant: string, write: RecordWrite): void {
+  const { row } = write;
+  out.push(
+    tenant,
+    row.id,
+    row.collection,
+    row.version,
+    row.customerId,
+    row.homeCustomerId,
+    row.at,
+    row.dueAt,
+    row.kind,
+    row.channel,
+    row.purpose,
+    row.status,
+    row.sourceSystem,
+    row.sourceExternalId,
+    row.sourceHash,
+    row.createdAt,
+    row.updatedAt,
+    row.salt,
+    ownEntryKind(write),
+    row.document,
+  );
+}
+
+/** Appends the link rows of a record to `out` in {@link COLUMNS}.links order; returns how many. */
+export function pushLinkValues(out: unknown[], tenant: string, write: RecordWrite): number {
+  let count = 0;
+  const { row, links } = write;
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i]!;
+    let repeated = false;
+    for (let j = 0; j < i && !repeated; j++) repeated = links[j]!.kind === link.kind && links[j]!.ref === link.ref;
+    if (repeated) continue;
+    out.push(tenant, row.id, link.kind, link.ref, row.at, row.collection);
+    count++;
+  }
+  return count;
+}
+
+/** Appends the timeline-table rows of a record (every entry but its own) to `out` in {@link COLUMNS}.timeline order; returns how many. */
+export function pushTimelineValues(out: unknown[], tenant: string, write: RecordWrite): number {
+  const { row, timeline } = write;
+  const skip = ownEntryKind(write) === null ? 0 : 1;
+  for (let i = skip; i < timeline.length; i++) {
+    const entry = timeline[i]!;
+    out.push(tenant, row.id, entry.entryId, row.customerId, row.homeCustomerId, entry.at, entry.kind, entry.channel, entry.purpose, entry.status, row.collection);
+  }
+  return timeline.length - skip;
+}
+
 export function toRecordRow(row: StoredRecord): RecordRow {
   return {
     collection: row.collection as Collection,
@@ -76,71 +129,23 @@ export function toRecordRow(row: StoredRecord): RecordRow {
   };
 }
 
-/** Link rows of a record, one per `(kind, ref)`: a record linked twice to a document is found once. */
-export function linkValues(tenant: string, write: RecordWrite): LinksTable[] {
-  const out: LinksTable[] = [];
-  const { row } = write;
-  for (let i = 0; i < write.links.length; i++) {
-    const link = write.links[i]!;
-    let repeated = false;
-    for (let j = 0; j < i && !repeated; j++) repeated = write.links[j]!.kind === link.kind && write.links[j]!.ref === link.ref;
-    if (!repeated) out.push({ tenant_id: tenant, record_id: row.id, kind: link.kind, ref: link.ref, at: row.at, collection: row.collection });
-  }
-  return out;
-}
-
-/** The timeline-table rows of a record: every entry but the one kept on its row. */
-export function timelineValues(tenant: string, write: RecordWrite): TimelineTable[] {
-  const { row } = write;
-  const skip = ownEntryKind(write) === null ? 0 : 1;
-  const out: TimelineTable[] = [];
-  for (let i = skip; i < write.timeline.length; i++) {
-    const entry = write.timeline[i]!;
-    out.push({
-      tenant_id: tenant,
-      record_id: row.id,
-      entry_id: entry.entryId,
-      customer_id: row.customerId,
-      home_customer_id: row.homeCustomerId,
-      at: entry.at,
-      kind: entry.kind,
-      channel: entry.channel,
-      purpose: entry.purpose,
-      status: entry.status,
-      collection: row.collection,
-    });
-  }
-  return out;
-}
-
-/** Entry columns selected next to the record's, under names that cannot clash with them. */
-export interface StoredEntry {
+/** The columns a timeline statement selects: the entry's, and the record's a timeline returns. */
+export interface StoredHit {
   e_at: string;
-  e_record_id: string;
   e_kind: string;
-  e_channel: string | null;
-  e_purpose: string | null;
-  e_status: string | null;
+  id: string;
+  collection: string;
+  customer_id: string;
+  data: string;
 }
 
-/** An entry read with its record, for the customer whose timeline was read (the entry's and record's customer). */
-export function toTimelineRow(row: StoredEntry & StoredRecord, customerId: string): TimelineRow {
+export function toTimelineHit(row: StoredHit): TimelineHit {
   return {
-    entryId: `${row.e_record_id}:${row.e_kind}`,
-    customerId,
-    homeCustomerId: row.home_customer_id,
+    entryId: `${row.id}:${row.e_kind}`,
     at: row.e_at,
     kind: row.e_kind,
-    channel: row.e_channel,
-    purpose: row.e_purpose,
-    status: row.e_status,
-    recordId: row.id,
-    collection: row.collection as Collection,
+    record: { collection: row.collection as Collection, id: row.id, customerId: row.customer_id, document: row.data },
   };
-}
-
-export function auditValues(tenant: string, row: AuditRow): AuditTable {
-  return { tenant_id: tenant, seq: row.seq, entity_id: row.entityId, entry: row.entry };
 }
 
 export function toAuditRow(row: { seq: number | string; entity_id: string; entry: string }): AuditRow {

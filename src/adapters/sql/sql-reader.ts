@@ -19,7 +19,7 @@ import type {
 } from '../contract.js';
 import { chunks } from './chunks.js';
 import type { QueryScope } from './query-scope.js';
-import { toAuditRow, toRecordRow, toTimelineRow, unique, type StoredEntry, type StoredRecord } from './rows.js';
+import { toAuditRow, toRecordRow, toTimelineHit, unique, type StoredHit, type StoredRecord } from './rows.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { StatementShapes } from './statement-shapes.js';
 import { TABLES, type TouchlogTables } from './tables.js';
@@ -173,14 +173,15 @@ export class SqlReader implements AdapterReader {
       link !== undefined,
       after !== undefined,
     ].join(':');
-    // Every arm binds the same values, in this order; the statement binds the limit last.
-    const armParameters: unknown[] = [tenant, query.customerId];
+    // The customer's merge is followed first (one lookup, bound once); then every arm binds the
+    // same values, in this order; the statement binds the limit last.
+    const armParameters: unknown[] = [tenant];
     if (from !== undefined) armParameters.push(from);
     if (to !== undefined) armParameters.push(to);
     for (const list of [kinds, channels, purposes, statuses]) if (list) armParameters.push(...list);
     if (link) armParameters.push(link.kind, link.ref);
     if (after) armParameters.push(after.at, afterEntry!.recordId, after.at, afterEntry!.recordId, afterEntry!.kind);
-    const parameters: unknown[] = [];
+    const parameters: unknown[] = [tenant, query.customerId, query.customerId];
     for (let arm = 0; arm < TIMELINE_ARMS.length; arm++) parameters.push(...armParameters);
     parameters.push(query.limit);
     return this.scope.run(tenant, 'reading a timeline', async (db) => {
@@ -197,8 +198,8 @@ export class SqlReader implements AdapterReader {
           const kindColumn = sql.ref(collection === undefined ? 't.kind' : 'r.entry_kind');
           const conditions: RawBuilder<unknown>[] =
             collection === undefined
-              ? [sql`r.tenant_id = t.tenant_id`, sql`r.id = t.record_id`, sql`t.tenant_id = ${tenant}`, sql`t.customer_id = ${query.customerId}`]
-              : [sql`r.tenant_id = ${tenant}`, sql`r.customer_id = ${query.customerId}`, sql`r.collection = ${sql.lit(collection)}`, sql`r.entry_kind is not null`];
+              ? [sql`r.tenant_id = t.tenant_id`, sql`r.id = t.record_id`, sql`t.tenant_id = ${tenant}`, sql`t.customer_id = (select id from target)`]
+              : [sql`r.tenant_id = ${tenant}`, sql`r.customer_id = (select id from target)`, sql`r.collection = ${sql.lit(collection)}`, sql`r.entry_kind is not null`];
           if (from !== undefined) conditions.push(sql`${atColumn} >= ${from}`);
           if (to !== undefined) conditions.push(sql`${atColumn} < ${to}`);
           if (kinds) conditions.push(sql`${kindColumn} in (${sql.join(kinds)})`);
@@ -214,19 +215,20 @@ export class SqlReader implements AdapterReader {
             conditions.push(sql`(${atColumn}, ${idColumn}) ${wide} (${after.at}, ${afterEntry!.recordId})`);
             conditions.push(sql`(${atColumn}, ${idColumn}, ${kindColumn}) ${strict} (${after.at}, ${afterEntry!.recordId}, ${afterEntry!.kind})`);
           }
-          const entryColumns = sql`${atColumn} as e_at, ${idColumn} as e_record_id, ${kindColumn} as e_kind, ${sql.ref(`${e}.channel`)} as e_channel, ${sql.ref(`${e}.purpose`)} as e_purpose, ${sql.ref(`${e}.status`)} as e_status`;
+          // The record id comes from the arm's own index (the timeline table's `record_id`), so that
+          // every arm is already in `(at, id, kind)` order and the merge needs no sort.
+          const columns = sql`${atColumn} as e_at, ${kindColumn} as e_kind, ${idColumn} as id, r.collection, r.customer_id, r.data`;
           // The timeline table drives its arm (CROSS JOIN fixes the join order in SQLite): the
           // customer's entries in order, each joined to its record.
           const source = collection === undefined ? sql`${timeline} t cross join ${records} r` : sql`${records} r`;
-          return sql`select r.*, ${entryColumns} from ${source} where ${sql.join(conditions, sql` and `)}`;
+          return sql`select ${columns} from ${source} where ${sql.join(conditions, sql` and `)}`;
         });
         const direction = sql.raw(descending ? 'desc' : 'asc');
-        return sql`${sql.join(arms, sql` union all `)} order by e_at ${direction}, e_record_id ${direction}, e_kind ${direction} limit ${query.limit}`.compile(db);
+        // The customer the timeline belongs to now: the one it was merged into, or itself.
+        const target = sql`target (id) as (select coalesce((select customer_id from ${records} where tenant_id = ${tenant} and collection = 'customers' and id = ${query.customerId}), ${query.customerId}))`;
+        return sql`with ${target} ${sql.join(arms, sql` union all `)} order by e_at ${direction}, id ${direction}, e_kind ${direction} limit ${query.limit}`.compile(db);
       });
-      return result.rows.map((row) => {
-        const stored = row as unknown as StoredEntry & StoredRecord;
-        return { entry: toTimelineRow(stored, query.customerId), record: toRecordRow(stored) };
-      });
+      return result.rows.map((row) => toTimelineHit(row as unknown as StoredHit));
     });
   }
 

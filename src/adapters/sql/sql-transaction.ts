@@ -13,7 +13,7 @@ import type {
 import { chunks, distinctChunks, rowsPerStatement } from './chunks.js';
 import type { StatementShapes } from './statement-shapes.js';
 import type { TransactionScope } from './query-scope.js';
-import { auditValues, lastPerKey, linkValues, recordValues, timelineValues, unique } from './rows.js';
+import { lastPerKey, pushLinkValues, pushRecordValues, pushTimelineValues, recordValues, unique } from './rows.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { SqlReader } from './sql-reader.js';
 import { COLUMNS, TABLES, type TouchlogTables } from './tables.js';
@@ -55,18 +55,47 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
   async insertRecords(tenant: string, writes: readonly RecordWrite[]): Promise<void> {
     if (writes.length === 0) return;
     await this.scope.run(tenant, 'inserting records', async (db) => {
-      const records = writes.map((write) => recordValues(tenant, write));
-      for (const chunk of chunks(records, this.rowsPer.records)) await this.shapes.insert(db, 'touchlog_records', COLUMNS.records, chunk);
+      for (let from = 0; from < writes.length; from += this.rowsPer.records) {
+        const to = Math.min(writes.length, from + this.rowsPer.records);
+        const parameters: unknown[] = [];
+        for (let i = from; i < to; i++) pushRecordValues(parameters, tenant, writes[i]!);
+        await this.shapes.insertRows(db, 'touchlog_records', COLUMNS.records, to - from, parameters);
+      }
       await this.insertDerived(db, tenant, writes);
     });
   }
 
   /** Inserts the links and timeline entries of records. */
   private async insertDerived(db: Kysely<TouchlogTables>, tenant: string, writes: readonly RecordWrite[]): Promise<void> {
-    const links = writes.flatMap((write) => linkValues(tenant, write));
-    for (const chunk of chunks(links, this.rowsPer.links)) await this.shapes.insert(db, 'touchlog_links', COLUMNS.links, chunk);
-    const entries = writes.flatMap((write) => timelineValues(tenant, write));
-    for (const chunk of chunks(entries, this.rowsPer.timeline)) await this.shapes.insert(db, 'touchlog_timeline', COLUMNS.timeline, chunk);
+    await this.insertEach(db, 'touchlog_links', COLUMNS.links, this.rowsPer.links, writes, (out, write) => pushLinkValues(out, tenant, write));
+    await this.insertEach(db, 'touchlog_timeline', COLUMNS.timeline, this.rowsPer.timeline, writes, (out, write) => pushTimelineValues(out, tenant, write));
+  }
+
+  /**
+   * Inserts the rows `push` derives from each write (any number per write) into `table`, in
+   * statements of at most `perStatement` rows.
+   */
+  private async insertEach<T extends 'touchlog_links' | 'touchlog_timeline'>(
+    db: Kysely<TouchlogTables>,
+    table: T,
+    columns: readonly (keyof TouchlogTables[T] & string)[],
+    perStatement: number,
+    writes: readonly RecordWrite[],
+    push: (out: unknown[], write: RecordWrite) => number,
+  ): Promise<void> {
+    const width = columns.length;
+    let parameters: unknown[] = [];
+    let rows = 0;
+    for (const write of writes) {
+      rows += push(parameters, write);
+      // A write's rows may overshoot the limit: send whole statements of `perStatement` rows.
+      while (rows >= perStatement) {
+        await this.shapes.insertRows(db, table, columns, perStatement, parameters.slice(0, perStatement * width));
+        parameters = parameters.slice(perStatement * width);
+        rows -= perStatement;
+      }
+    }
+    await this.shapes.insertRows(db, table, columns, rows, parameters);
   }
 
   /** Deletes the links and timeline entries of records. */
@@ -203,8 +232,12 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
 
   async appendAudit(tenant: string, rows: readonly AuditRow[], head: AuditHeadRow): Promise<void> {
     await this.scope.run(tenant, 'appending to the audit trail', async (db) => {
-      const values = rows.map((row) => auditValues(tenant, row));
-      for (const chunk of chunks(values, this.rowsPer.audit)) await this.shapes.insert(db, 'touchlog_audit', COLUMNS.audit, chunk);
+      for (let from = 0; from < rows.length; from += this.rowsPer.audit) {
+        const to = Math.min(rows.length, from + this.rowsPer.audit);
+        const parameters: unknown[] = [];
+        for (let i = from; i < to; i++) parameters.push(tenant, rows[i]!.seq, rows[i]!.entityId, rows[i]!.entry);
+        await this.shapes.insertRows(db, 'touchlog_audit', COLUMNS.audit, to - from, parameters);
+      }
       await db
         .insertInto('touchlog_audit_heads')
         .values({ tenant_id: tenant, seq: head.seq, hash: head.hash })
