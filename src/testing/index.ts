@@ -26,6 +26,7 @@ export { CONFORMANCE_CHECKS, rejectsWith, type ConformanceCheck } from './checks
 export { deterministicIds, seededRandom, steppingClock, type ConformanceHarness } from './harness.js';
 export { sample } from './fixtures.js';
 export { faultInjectingAdapter, type FaultInjectingAdapter, type FaultOptions } from './faults.js';
+export { simulateCustomerBase, type CustomerBaseOptions, type SimulatedCustomerBase } from './customer-base.js';
 
 /**
  * The test functions of your runner. vitest's and node:test's fit as they are
