@@ -12,6 +12,7 @@ export { canonicalJson } from './audit/canonical-json.js';
 export * from './adapters/contract.js';
 export * from './timeline/index.js';
 export * from './scoring/index.js';
+export * from './forecast/index.js';
 export * from './lifetime-value/index.js';
 export * from './classification/index.js';
 export * from './sla/index.js';
