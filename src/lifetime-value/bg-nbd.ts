@@ -11,8 +11,8 @@
  */
 import { integerIn, invalid, nonNegative } from './check.js';
 import { nelderMead } from './nelder-mead.js';
-import { hyp2f1, lnGamma } from './special.js';
-import type { FitDiagnostics, LifetimeValueUnavailable, PurchaseSummary } from './types.js';
+import { hyp2f1, lnGammaRatio } from './special.js';
+import { boundaryOf, type BoundaryParameter, type FitDiagnostics, type LifetimeValueUnavailable, type PurchaseSummary } from './types.js';
 
 /** The four parameters of the BG/NBD model. */
 export interface BgNbdParameters {
@@ -31,6 +31,8 @@ export interface BgNbdFit extends FitDiagnostics {
   readonly available: true;
   readonly model: 'bg_nbd';
   readonly parameters: BgNbdParameters;
+  /** Parameters that ran towards 0 or infinity (see {@link BoundaryParameter}); empty for an interior maximum. */
+  readonly boundary: readonly BoundaryParameter[];
 }
 
 /** Options of {@link fitBgNbd}. */
@@ -166,10 +168,12 @@ function logLikelihood(cohort: Cohort, p: BgNbdParameters): number {
   // Terms that depend only on x, once per distinct x.
   const common = new Float64Array(d.length);
   const second = new Float64Array(d.length);
-  const base = -lnGamma(r) + r * Math.log(alpha) + lnGamma(a + b) - lnGamma(b);
+  // ln Γ(r+x) − ln Γ(r) + r ln α + ln Γ(a+b) + ln Γ(b+x) − ln Γ(b) − ln Γ(a+b+x), with each pair
+  // of ln Γ taken as one ratio (b can run large, where the plain difference loses its digits).
+  const base = r * Math.log(alpha) + lnGammaRatio(b, a);
   for (let i = 0; i < d.length; i++) {
     const x = d[i]!;
-    common[i] = base + lnGamma(r + x) + lnGamma(b + x) - lnGamma(a + b + x);
+    common[i] = base + lnGammaRatio(r, x) - lnGammaRatio(b + x, a);
     second[i] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY;
   }
   const lnT = cohort.distinctT.map((t) => Math.log(alpha + t));
@@ -262,14 +266,14 @@ export function fitBgNbd(customers: Iterable<PurchaseSummary>, options: BgNbdFit
   if (!result.converged) {
     return { available: false, reason: 'not_converged', message: `the BG/NBD fit did not converge within ${maxEvaluations} likelihood evaluations` };
   }
-  if (result.x.some((v) => Math.abs(v) > 25)) {
+  if (result.x.some((v) => Math.abs(v) > 40)) {
     return {
       available: false,
       reason: 'degenerate_fit',
       message: 'the BG/NBD fit ran to a boundary (a parameter towards 0 or infinity): the cohort is too small or too uniform to pin the model down',
     };
   }
-  return { available: true, model: 'bg_nbd', parameters: fromLog(result.x), ...diagnostics };
+  return { available: true, model: 'bg_nbd', parameters: fromLog(result.x), boundary: boundaryOf(['r', 'alpha', 'a', 'b'], result.x), ...diagnostics };
 }
 
 /** Checks parameters given by the caller (a stored fit, published values). @internal */

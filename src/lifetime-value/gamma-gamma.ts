@@ -11,8 +11,8 @@
  */
 import { integerIn, invalid, nonNegative } from './check.js';
 import { nelderMead } from './nelder-mead.js';
-import { lnGamma } from './special.js';
-import type { FitDiagnostics, LifetimeValueUnavailable, SpendSummary } from './types.js';
+import { lnGamma, lnGammaRatio } from './special.js';
+import { boundaryOf, type BoundaryParameter, type FitDiagnostics, type LifetimeValueUnavailable, type SpendSummary } from './types.js';
 
 /** The three parameters of the Gamma-Gamma model (`v` is the γ of the papers, in the unit of the values). */
 export interface GammaGammaParameters {
@@ -28,6 +28,8 @@ export interface GammaGammaFit extends FitDiagnostics {
   readonly parameters: GammaGammaParameters;
   /** Customers left out of the fit because they made no repeat purchase (their mean value is unknown). */
   readonly excludedWithoutRepeat: number;
+  /** Parameters that ran towards 0 or infinity (see {@link BoundaryParameter}); empty for an interior maximum. */
+  readonly boundary: readonly BoundaryParameter[];
 }
 
 /** Options of {@link fitGammaGamma}. */
@@ -48,8 +50,8 @@ function checkSpend(c: SpendSummary, index: number, subject = 'Gamma-Gamma input
 
 interface SpendData {
   readonly x: Float64Array;
-  readonly lnX: Float64Array;
   readonly xm: Float64Array;
+  readonly lnXm: Float64Array;
   readonly lnM: Float64Array;
   /** Distinct values of x, and each customer's index into them. */
   readonly distinct: Float64Array;
@@ -61,28 +63,33 @@ function spendData(xs: readonly number[], ms: readonly number[]): SpendData {
   const at = new Map(values.map((v, i) => [v, i]));
   return {
     x: Float64Array.from(xs),
-    lnX: Float64Array.from(xs, Math.log),
     xm: Float64Array.from(xs, (x, i) => x * ms[i]!),
+    lnXm: Float64Array.from(xs, (x, i) => Math.log(x * ms[i]!)),
     lnM: Float64Array.from(ms, Math.log),
     distinct: Float64Array.from(values),
     slot: Int32Array.from(xs, (x) => at.get(x)!),
   };
 }
 
-/** Σ ln L over repeat customers (note 025, eq. 4); the Γ terms, which depend on x alone, once per distinct x. */
+/**
+ * Σ ln L over repeat customers (note 025, eq. 4); the Γ terms, which depend on x alone, once per
+ * distinct x. The rest, (px−1) ln z̄ + px ln x − (px+q) ln(γ + x z̄), is rewritten as
+ * −px log1p(γ/(x z̄)) − ln z̄ − q ln(γ + x z̄): the plain form subtracts terms of order px ln z̄,
+ * which for large p loses the digits the optimiser needs.
+ */
 function spendLogLikelihood(data: SpendData, p: number, q: number, g: number): number {
-  const { x, lnX, xm, lnM, distinct, slot } = data;
+  const { x, xm, lnXm, lnM, distinct, slot } = data;
   const lnG = Math.log(g);
   const lnGammaQ = lnGamma(q);
   const gammas = new Float64Array(distinct.length);
   for (let i = 0; i < distinct.length; i++) {
     const px = p * distinct[i]!;
-    gammas[i] = lnGamma(px + q) - lnGamma(px) - lnGammaQ + q * lnG;
+    gammas[i] = lnGammaRatio(px, q) - lnGammaQ + q * lnG;
   }
   let total = 0;
   for (let i = 0; i < x.length; i++) {
-    const px = p * x[i]!;
-    total += gammas[slot[i]!]! + (px - 1) * lnM[i]! + px * lnX[i]! - (px + q) * Math.log(g + xm[i]!);
+    const l = Math.log1p(g / xm[i]!);
+    total += gammas[slot[i]!]! - p * x[i]! * l - lnM[i]! - q * (lnXm[i]! + l);
   }
   return total;
 }
@@ -172,6 +179,7 @@ export function fitGammaGamma(customers: Iterable<SpendSummary>, options: GammaG
     evaluations: result.evaluations,
     milliseconds: performance.now() - started,
     excludedWithoutRepeat: excluded,
+    boundary: boundaryOf(['p', 'q', 'v'], result.x),
   };
 }
 

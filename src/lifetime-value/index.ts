@@ -8,7 +8,7 @@
  *
  * @module
  */
-export type { FitDiagnostics, LifetimeValueUnavailable, LifetimeValueUnavailableReason, PurchaseSummary, SpendSummary } from './types.js';
+export type { BoundaryParameter, FitDiagnostics, LifetimeValueUnavailable, LifetimeValueUnavailableReason, PurchaseSummary, SpendSummary } from './types.js';
 export {
   bgNbdConditionalExpected,
   bgNbdExpected,

@@ -8,8 +8,10 @@
  * Adaptive coefficients (Gao & Han 2012: reflection 1, expansion 1 + 2/n, contraction
  * 0.75 − 1/(2n), shrink 1 − 1/n) and scipy's stopping rule: the simplex has converged when every
  * vertex is within `xTolerance` of the best one in every coordinate and within `fTolerance` of its
- * value. A converged run is restarted once from its best point, which catches the rare premature
- * collapse of the simplex.
+ * value — or, on a ridge so flat that the vertices' values agree to `fTolerance` while they still
+ * lie apart, when the best value has not improved for 20·n iterations (the surface is flat to the
+ * precision asked for, and moving along it changes nothing). A converged run is restarted once
+ * from its best point, which catches the rare premature collapse of the simplex.
  *
  * @internal
  * @module
@@ -71,7 +73,10 @@ export function nelderMead(f: (x: readonly number[]) => number, start: readonly 
     }
     const values = points.map(value);
     const order = points.map((_, i) => i);
-    for (;;) {
+    let iteration = 0;
+    let improvedAt = 0;
+    let bestSeen = Number.POSITIVE_INFINITY;
+    for (;; iteration++) {
       order.sort((i, j) => values[i]! - values[j]! || i - j);
       const best = order[0]!;
       const worst = order[n]!;
@@ -83,7 +88,13 @@ export function nelderMead(f: (x: readonly number[]) => number, start: readonly 
         for (let d = 0; d < n; d++) spread = Math.max(spread, Math.abs(p[d]! - points[best]![d]!));
         fSpread = Math.max(fSpread, Math.abs(values[order[k]!]! - values[best]!));
       }
-      if (spread <= xTol && fSpread <= fTol * Math.max(1, Math.abs(values[best]!))) {
+      const scale = fTol * Math.max(1, Math.abs(values[best]!));
+      if (values[best]! < bestSeen - scale) {
+        bestSeen = values[best]!;
+        improvedAt = iteration;
+      }
+      const flat = fSpread <= scale;
+      if (flat && (spread <= xTol || iteration - improvedAt >= 20 * n)) {
         return { x: points[best]!.slice(), value: values[best]!, converged: Number.isFinite(values[best]!) };
       }
       if (evaluations >= budget) return { x: points[best]!.slice(), value: values[best]!, converged: false };

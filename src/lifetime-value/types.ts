@@ -57,3 +57,24 @@ export interface FitDiagnostics {
   /** Wall-clock milliseconds of the fit (not part of any result's meaning). */
   readonly milliseconds: number;
 }
+
+/**
+ * A parameter the maximum likelihood ran towards a limit of the model: the likelihood keeps rising
+ * as it goes to 0 or to infinity, flat to the optimiser's precision. The fit stands for that limit
+ * (BG/NBD a → 0: nobody was seen to drop out; Gamma-Gamma p → ∞ with p·γ fixed: each customer's
+ * own mean spend, with no shrinkage), and its predictions are that limit's.
+ */
+export interface BoundaryParameter {
+  readonly parameter: string;
+  readonly towards: 'zero' | 'infinity';
+}
+
+/** Parameters beyond e^±15 count as at a boundary. @internal */
+export function boundaryOf(names: readonly string[], logs: readonly number[]): BoundaryParameter[] {
+  const out: BoundaryParameter[] = [];
+  logs.forEach((v, i) => {
+    if (v > 15) out.push({ parameter: names[i]!, towards: 'infinity' });
+    else if (v < -15) out.push({ parameter: names[i]!, towards: 'zero' });
+  });
+  return out;
+}

@@ -36,6 +36,7 @@ describe('BG/NBD on CDNOW (Fader, Hardie & Lee 2005)', () => {
     const { r, alpha, a, b } = fit.parameters;
     expect([r.toFixed(3), alpha.toFixed(3), a.toFixed(3), b.toFixed(3)]).toEqual(['0.243', '4.414', '0.793', '2.426']);
     expect(fit.customers).toBe(2357);
+    expect(fit.boundary).toEqual([]);
     expect(fit.logLikelihood).toBeCloseTo(-9582.43, 2);
     // The maximum: the published (rounded) parameters are a hair below it.
     expect(bgNbdLogLikelihood(PUBLISHED.bgNbd, rows)).toBeLessThan(fit.logLikelihood);
@@ -76,6 +77,7 @@ describe('Gamma-Gamma on CDNOW (Fader & Hardie, note 025)', () => {
     expect([p.toFixed(2), q.toFixed(2)]).toEqual(['6.25', '3.74']);
     expect(fit.customers).toBe(946);
     expect(fit.excludedWithoutRepeat).toBe(1411);
+    expect(fit.boundary).toEqual([]);
     // The exact maximum of this CSV (zbar rounded to cents) is γ = 15.4477, which rounds to
     // 15.45 (lifetimes reports 15.45 as well); the note's 15.44 lies on the same flat ridge: fixing
     // γ = 15.44 and re-fitting p and q loses 2e-6 of log-likelihood, and the published triple

@@ -17,9 +17,10 @@ import {
   gammaGammaPopulationMean,
   isTouchlogError,
   summariseLifetimeValues,
+  summarisePurchases,
   type ValidationError,
 } from 'touchlog';
-import { simulateCustomerBase } from 'touchlog/testing';
+import { generateReceivables, simulateCustomerBase } from 'touchlog/testing';
 import { PUBLISHED } from './cdnow.js';
 
 const truth = PUBLISHED;
@@ -69,6 +70,24 @@ describe('fits recover the parameters a cohort was drawn from', () => {
 const summary = fc
   .record({ x: fc.integer({ min: 0, max: 40 }), T: fc.double({ min: 0.5, max: 200, noNaN: true }), share: fc.double({ min: 0, max: 1, noNaN: true }) })
   .map(({ x, T, share }) => ({ x, T, tx: x === 0 ? 0 : T * share }));
+
+describe('fits that run to a limit of the model', () => {
+  it('Gamma-Gamma on customers with many purchases each: p → ∞ with pγ fixed, converged, and said so', () => {
+    // Invoices of a B2B ledger: dozens of purchases per customer, sizes spread over a factor 50.
+    const { rows } = generateReceivables({ seed: 22, customers: 40, from: '2024-07-01' });
+    const byCustomer = new Map<string, Array<{ at: string; amount: { amountMinor: number; currency: string } }>>();
+    for (const r of rows) byCustomer.set(r.customer, [...(byCustomer.get(r.customer) ?? []), { at: String(r.invoiceDate), amount: { amountMinor: r.amountMinor!, currency: 'USD' } }]);
+    const spend = [...byCustomer.values()].map((p) => summarisePurchases(p, { to: '2026-03-31' })!);
+    const fit = fitGammaGamma(spend);
+    expect(fit.available).toBe(true);
+    if (!fit.available) return;
+    expect(fit.boundary).toContainEqual({ parameter: 'p', towards: 'infinity' });
+    // The limit: each customer's expected spend is its own mean.
+    const one = spend.find((s) => s.x > 10)!;
+    const expected = gammaGammaExpectedValue(fit.parameters, one);
+    expect(expected.available && expected.value / one.meanValue).toBeCloseTo(1, 3);
+  });
+});
 
 describe('properties of the formulas', () => {
   it('P(alive) is in (0, 1], 1 without a repeat purchase, and higher the more recent the last purchase', () => {
