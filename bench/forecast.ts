@@ -13,9 +13,9 @@
  * For each size the forecast runs its two passes (the tenant's behaviour, then every customer's
  * invoices) and the heap is sampled every 50 ms; the peak above the baseline is reported.
  *
- *   npm run bench:forecast [-- --invoices 1000000 --per-customer 20] [-- --sqlite /tmp/forecast.db --invoices 100000]
+ *   npm run bench:forecast [-- --invoices 1000000 --per-customer 20] [-- --sqlite /tmp/forecast.db --invoices 100000 [--reuse]]
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createTouchlog, type IngestItem, type Keyset, type RecordQuery, type RecordRow, type StorageAdapter } from '../src/index.js';
 import { sqliteAdapter } from '../src/adapters/sqlite/index.js';
 import { seededRandom } from '../src/testing/index.js';
@@ -114,6 +114,12 @@ function syntheticAdapter(customers: number): StorageAdapter {
 }
 
 async function sqliteStore(file: string, customers: number): Promise<StorageAdapter> {
+  if (process.argv.includes('--reuse') && existsSync(file)) {
+    const adapter = sqliteAdapter({ filename: file, synchronous: 'normal' });
+    await adapter.migrate();
+    console.log(`reusing ${file}`);
+    return adapter;
+  }
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
   const adapter = sqliteAdapter({ filename: file, synchronous: 'normal' });
   await adapter.migrate();

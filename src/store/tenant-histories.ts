@@ -1,8 +1,15 @@
 /**
- * Every customer's history, chunk by chunk, for the tenant-wide passes of the forecast and
- * lifetime-value conveniences: customers are read a chunk at a time and their records with one
- * keyset-paged query per collection, so memory holds one chunk whatever the tenant's size. Only
- * the public `StorageAdapter.listRecords` read is used.
+ * Every customer's history, one customer at a time, for the tenant-wide passes of the forecast
+ * and lifetime-value conveniences: customers are read a page at a time, and each customer's
+ * records with keyset-paged queries on that one customer, so memory holds one customer's records
+ * whatever the tenant's size. Only the public `StorageAdapter.listRecords`/`getRecords` reads are
+ * used.
+ *
+ * One customer per query, not a chunk of customers: a single `customerId` with `(at, id)` order is
+ * served by the (tenant, customer, collection, at, id) index on every backend, while a list of
+ * customers ordered by time makes SQLite walk the tenant's records by time and filter them — every
+ * page then scans most of the tenant, and a pass becomes quadratic in its size (5 000 customers
+ * with 200 000 records: 24 s in chunks of 200, 5 s one by one).
  *
  * @internal
  * @module
@@ -22,7 +29,7 @@ export interface TenantPassSelection {
   readonly segment?: string;
   /** Only these customers (ids). */
   readonly customerIds?: readonly string[];
-  /** Customers read together: their records come in one query per collection. Default 200. */
+  /** Customers read per page of the customers collection. Default 200. */
   readonly customersPerChunk?: number;
   /** Rows per page when reading records. Default 1000. */
   readonly pageSize?: number;
@@ -99,24 +106,22 @@ export async function* tenantHistories(
       .filter((row) => row.customerId === row.id)
       .map((row) => row.data as unknown as Customer)
       .filter((c) => segment === undefined || c.segment === segment);
-    if (customers.length > 0) {
-      const customerIds = customers.map((c) => c.id);
-      const what = `reading records for ${options.what}`;
+    const what = `reading records for ${options.what}`;
+    for (const customer of customers) {
+      const customerIds = [customer.id];
       const [financial, interactions, communications] = await Promise.all([
         rowsOf(log, 'financial', { customerIds }, pageSize, what),
         options.contacts ? rowsOf(log, 'interactions', { customerIds, ...options.contacts }, pageSize, what) : [],
         options.contacts ? rowsOf(log, 'communications', { customerIds, ...options.contacts }, pageSize, what) : [],
       ]);
-      const byCustomer = new Map<string, { f: FinancialRecord[]; i: Interaction[]; c: CommunicationRecord[] }>();
-      for (const id of customerIds) byCustomer.set(id, { f: [], i: [], c: [] });
-      for (const row of financial) byCustomer.get(row.customerId)?.f.push(row.data as unknown as FinancialRecord);
-      for (const row of interactions) byCustomer.get(row.customerId)?.i.push(row.data as unknown as Interaction);
-      for (const row of communications) byCustomer.get(row.customerId)?.c.push(row.data as unknown as CommunicationRecord);
-      for (const customer of customers) {
-        const records = byCustomer.get(customer.id)!;
-        byCustomer.delete(customer.id); // let the chunk's records go as soon as they are used
-        yield { customer, history: toCustomerHistory(records.f, records.i, records.c) };
-      }
+      yield {
+        customer,
+        history: toCustomerHistory(
+          financial.map((row) => row.data as unknown as FinancialRecord),
+          interactions.map((row) => row.data as unknown as Interaction),
+          communications.map((row) => row.data as unknown as CommunicationRecord),
+        ),
+      };
     }
     if (ids !== undefined) {
       if (offset >= ids.length) return;
