@@ -253,7 +253,10 @@ function explainForecast(
     reasons.push({
       code: 'reminders',
       effectDays: null,
-      message: `${remindersSent} reminder(s) sent about it${perPaid !== null ? `; the customer needed ${perPaid.toFixed(1)} reminder(s) per paid invoice before paying` : ''} (context: reminders do not move the date)`,
+      message:
+        `${remindersSent} reminder(s) sent about it` +
+        (perPaid === null ? '' : perPaid === 0 ? `; the customer paid its ${observed.reminders.paidInvoices} paid invoice(s) without one` : `; the customer needed ${perPaid.toFixed(1)} reminder(s) per paid invoice before paying`) +
+        ' (context: reminders do not move the date)',
     });
   }
   if (invoice.open < invoice.amount) {
