@@ -153,13 +153,15 @@ export class CustomerPaymentModel {
       cdf = (d) => (d < earliest ? 0 : 1 - open(d - invoice.dueDay));
     }
     const lowest = Number.isFinite(earliest) ? earliest : invoice.dueDay - 3650;
+    // A probability within 1e-12 of q counts as reaching it: 1 − 0.2 × 56 / 112 is 0.8999… in floats.
     const quantile = (q: number) => {
+      const target = q - 1e-12;
       let lo = lowest;
       let hi = lowest + MAX_DAYS;
-      if (cdf(hi) < q) return hi;
+      if (cdf(hi) < target) return hi;
       while (lo < hi) {
         const mid = Math.floor((lo + hi) / 2);
-        if (cdf(mid) >= q) hi = mid;
+        if (cdf(mid) >= target) hi = mid;
         else lo = mid + 1;
       }
       return lo;
