@@ -284,8 +284,9 @@ const byDueThenRef = (a: InvoiceObservation, b: InvoiceObservation) => a.dueDay 
  * ```ts
  * const prior = createPaymentPrior({ asOf }); for (const h of histories) prior.add(h);
  * const { invoices } = expectedPayments(history, { asOf: '2026-06-30', prior: prior.result() });
- * invoices[0]; // { ref: 'INV-1042', openMinor: 1850000, expectedOn: '2026-07-14', p10On: '2026-07-03', p90On: '2026-08-20',
- *              //   basis: 'customer', reasons: [{ code: 'customer_history', ... }, { code: 'age', ... }] }
+ * invoices[0]; // e.g. { ref: 'INV-1042', openMinor: 1850000, expectedOn: '2026-07-14', p10On: '2026-07-03', p90On: '2026-08-20',
+ *              //        basis: 'customer', reasons: [{ code: 'customer_history', ... }, { code: 'age', ... }] }
+ * // docs/forecast.md works one customer through by hand.
  * ```
  */
 export function expectedPayments(history: CustomerHistory, options: ExpectedPaymentsOptions): CustomerPaymentForecast {

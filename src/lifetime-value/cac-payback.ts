@@ -178,7 +178,7 @@ export interface CacPaybackAccumulator {
  * ```ts
  * const cohort = createCacPayback({ acquisitionCost: { amountMinor: 50_000, currency: 'USD' }, margin: 0.35, asOf: '2026-12-31' });
  * for (const customer of customers) cohort.add(customer);
- * cohort.result(); // { paybackMonth: 7, medianPaybackMonth: 6, curve: [{ month: 1, meanCumulativeMarginMinor, shareRepaid }, ...] }
+ * cohort.result(); // e.g. { paybackMonth: 7, medianPaybackMonth: 6, curve: [{ month: 1, customers, meanCumulativeMarginMinor, shareRepaid }, ...] }
  * ```
  */
 export function createCacPayback(options: CacPaybackOptions): CacPaybackAccumulator {

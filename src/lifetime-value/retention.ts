@@ -181,7 +181,7 @@ export function frictionCounts(history: CustomerHistory, options: { readonly asO
  * @example
  * ```ts
  * const risk = assessRisk(payment, signals, { extraFactors: [retentionRiskFactor(retention, 10)] });
- * risk.factors.at(-1); // { factor: 'retention', risk: 0.37, points: 3.4, explanation: 'P(alive) 0.41, down from 0.60 ...' }
+ * risk.factors.at(-1); // e.g. { factor: 'retention', risk: 0.37, weight: 10, points: 3.4, explanation: 'P(alive) 0.41, down from 0.60 …' }
  * ```
  */
 export function retentionRiskFactor(signals: RetentionSignals, weight = 10): ExtraRiskFactor {
