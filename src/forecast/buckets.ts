@@ -33,7 +33,7 @@ export interface Bucket {
   readonly toDay: number;
 }
 
-/** A checked horizon. @internal */
+/** A checked horizon: its settings and periods. */
 export interface Horizon {
   readonly weeks: number;
   readonly granularity: ForecastGranularity;

@@ -99,7 +99,7 @@ const safeAdd = (a: number, b: number, currency: string) => {
   return s;
 };
 
-/** Splits `amount` over shares (summing to ≤ 1) in whole units by largest remainder; the rest goes to the last slot. */
+/** Splits `amount` over shares (summing to ≤ 1) in whole units by largest remainder; what the shares leave is not given out. @internal */
 export function splitAmount(amount: number, shares: readonly number[]): number[] {
   const out = shares.map((p) => Math.floor(amount * p));
   let given = 0;

@@ -8,7 +8,7 @@
  * @module
  */
 export type { PaymentModelOptions } from './settings.js';
-export { horizonOf, type Bucket, type ForecastGranularity, type HorizonOptions, type Period, type WeekStart } from './buckets.js';
+export { horizonOf, type Bucket, type ForecastGranularity, type Horizon, type HorizonOptions, type Period, type WeekStart } from './buckets.js';
 export { createPaymentPrior, type LatenessHistogram, type PaymentPrior, type PaymentPriorBuilder, type PaymentPriorOptions } from './prior.js';
 export {
   expectedPayments,
