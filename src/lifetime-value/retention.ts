@@ -42,6 +42,7 @@ export interface RetentionOptions {
 
 /** A customer's retention signals. */
 export interface RetentionSignals {
+  readonly available: true;
   readonly probabilityAlive: number;
   readonly probabilityAliveBefore: number | null;
   /** `probabilityAlive − probabilityAliveBefore`; negative when falling. */
@@ -116,6 +117,7 @@ export function retentionSignals(bgNbd: BgNbdParameters, input: RetentionInput, 
   reasons.push(`${recent} complaint(s) and dispute(s) in the recent window, ${prior} in the one before${rising ? ' (rising)' : ''}`);
   if (value !== null) reasons.push(highValue ? `high value: ${fmt(value)} ≥ ${fmt(threshold!)}` : `value ${fmt(value)}${threshold !== null ? ` below the high-value mark ${fmt(threshold)}` : ''}`);
   return {
+    available: true,
     probabilityAlive: alive,
     probabilityAliveBefore: before,
     probabilityAliveChange: change,

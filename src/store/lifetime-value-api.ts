@@ -65,7 +65,8 @@ export interface CustomerLifetimeValueRow {
 
 /** The tenant's lifetime values. */
 export interface TenantLifetimeValue {
-  readonly fit: LifetimeValueFit;
+  /** The fits; `null` when `models` were given (nothing was fitted). */
+  readonly fit: LifetimeValueFit | null;
   /** The models' parameters, when both fits are available. */
   readonly models: LifetimeValueModels | null;
   readonly currency: string | null;
@@ -96,7 +97,7 @@ export interface LifetimeValueApi {
   /** Months until collected margin repays the acquisition cost, per cohort, from actual payments. */
   cacPayback(options: CacPaybackOptions & TenantPassSelection & { readonly purchaseTag?: string }): Promise<CohortPayback>;
   /** Retention signals per customer: P(alive) trend, complaints and disputes, high value, at risk. */
-  retention(options: StoreRetentionOptions): AsyncGenerator<{ readonly customer: Customer; readonly summary: CustomerPurchaseSummary; readonly retention: RetentionSignals }>;
+  retention(options: StoreRetentionOptions): AsyncGenerator<{ readonly customer: Customer; readonly summary: CustomerPurchaseSummary; readonly retention: RetentionSignals | LifetimeValueUnavailable }>;
 }
 
 function purchasesOf(history: StoredCustomerHistory, options: PurchaseOptions): Invoice[] {
@@ -217,21 +218,14 @@ export function createLifetimeValueApi(log: Touchlog): LifetimeValueApi {
     async summary(options) {
       const { models, fit: fitted, unavailable } = await modelsOf(options);
       const window = checkPurchaseOptions(options);
-      const fitOut = fitted ?? {
-        calibration: { from: Number.isFinite(window.fromDay) ? isoDateOfDay(window.fromDay) : null, to: isoDateOfDay(window.toDay), periodDays: window.periodDays, currency: window.currency ?? null },
-        customers: 0,
-        repeatCustomers: 0,
-        bgNbd: { available: false, reason: 'empty_cohort', message: 'models were given: nothing was fitted' } as const,
-        gammaGamma: { available: false, reason: 'empty_cohort', message: 'models were given: nothing was fitted' } as const,
-      };
-      if (models === null) return { fit: fitOut, models: null, currency: fitOut.calibration.currency, summary: null, unavailable: unavailable! };
+      if (models === null) return { fit: fitted, models: null, currency: fitted?.calibration.currency ?? window.currency ?? null, summary: null, unavailable: unavailable! };
       const builder = createLifetimeValueSummary({ top: options.top ?? 10 });
       let currency: string | null = window.currency ?? null;
       for await (const row of valued(options, models)) {
         currency ??= row.summary.currency;
         if (row.lifetimeValue.available) builder.add(row.customer.id, row.lifetimeValue.money.amountMinor);
       }
-      return { fit: fitOut, models, currency, summary: builder.result() };
+      return { fit: fitted, models, currency, summary: builder.result() };
     },
     async cacPayback(options) {
       const payback = createCacPayback(options); // checks the options first
@@ -261,8 +255,12 @@ export function createLifetimeValueApi(log: Touchlog): LifetimeValueApi {
       if (typeof quantile !== 'number' || !(quantile >= 0 && quantile <= 1)) {
         throw new ValidationError('retention options', [{ code: 'invalid_value', path: ['highValueQuantile'], message: 'must be a number from 0 to 1' }]);
       }
-      const { models } = await modelsOf(options);
-      if (models === null) return;
+      const { models, unavailable } = await modelsOf(options);
+      if (models === null) {
+        // No model, no P(alive): every customer gets the reason.
+        for await (const { customer, summary } of summaries(options)) yield { customer, summary, retention: unavailable! };
+        return;
+      }
       // The high-value mark: the quantile of the cohort's CLV.
       const values: number[] = [];
       for await (const row of valued(options, models)) if (row.lifetimeValue.available) values.push(row.lifetimeValue.value);

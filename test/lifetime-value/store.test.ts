@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createCacPayback,
+  createTouchlog,
   createLifetimeValuer,
   fitBgNbd,
   fitGammaGamma,
@@ -15,6 +16,7 @@ import {
   summarisePurchases,
   type CustomerPurchaseSummary,
 } from 'touchlog';
+import { memoryAdapter } from 'touchlog/memory';
 import { storedReceivables, type StoredReceivables } from '../forecast/store-data.js';
 
 const calibration = { from: '2024-07-01', to: '2026-03-31', periodDays: 7 } as const;
@@ -88,7 +90,10 @@ describe('log.lifetimeValue', () => {
     const fit = await s.log.lifetimeValue.fit({ calibration });
     if (!fit.bgNbd.available) throw new Error('unavailable');
     const rows = [];
-    for await (const row of s.log.lifetimeValue.retention({ calibration, ...money, trendDays: 90 })) rows.push(row);
+    for await (const row of s.log.lifetimeValue.retention({ calibration, ...money, trendDays: 90 })) {
+      if (!row.retention.available) throw new Error(row.retention.message);
+      rows.push({ ...row, retention: row.retention });
+    }
     expect(rows).toHaveLength(pure.size);
     expect(rows.filter((r) => r.retention.highValue).length).toBeGreaterThanOrEqual(Math.floor(pure.size / 5));
     const [first] = rows;
@@ -103,6 +108,22 @@ describe('log.lifetimeValue', () => {
       friction: frictionCounts(history, { asOf: '2026-03-31', windowDays: 90 }),
     });
     expect(first!.retention).toEqual(expected);
+  });
+
+  it('says why when the cohort cannot be fitted, customer by customer, and fits nothing when given models', async () => {
+    const log = createTouchlog({ adapter: memoryAdapter(), tenant: 'once', actor: 'svc:test' });
+    for (const n of [1, 2]) {
+      const { record } = await log.customers.record({ displayName: `One-off ${n}` });
+      await log.finance.record({ type: 'invoice', customer: { id: record.id }, ref: `I-${n}`, issuedAt: '2025-03-01T00:00:00Z', dueAt: '2025-03-31T00:00:00Z', amount: { amountMinor: 10_000, currency: 'USD' } });
+    }
+    const rows = [];
+    for await (const row of log.lifetimeValue.retention({ calibration, ...money })) rows.push(row.retention);
+    expect(rows).toEqual([expect.objectContaining({ available: false, reason: 'no_repeat_purchases' }), expect.objectContaining({ available: false, reason: 'no_repeat_purchases' })]);
+    const tenant = await log.lifetimeValue.summary({ calibration, ...money });
+    expect(tenant).toMatchObject({ models: null, summary: null, unavailable: { reason: 'no_repeat_purchases' } });
+    const given = await log.lifetimeValue.summary({ calibration, ...money, models: { bgNbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, gammaGamma: { p: 6.25, q: 3.74, v: 15.44 } } });
+    expect(given.fit).toBeNull();
+    expect(given.summary!.customers).toBe(2);
   });
 
   it('refuses a missing calibration end and customers buying in several currencies', async () => {

@@ -104,7 +104,7 @@ values every customer: the discounted expected margin over the horizon. See docs
 };
 
 function print(ctx: CommandContext, value: TenantLifetimeValue, payback: CohortPayback | undefined): void {
-  const { fit } = value;
+  const fit = value.fit!; // the command always fits
   const window = `${fit.calibration.from ?? 'the first purchase'} to ${fit.calibration.to}`;
   ctx.out(`Lifetime value: ${fit.customers} customers with a purchase from ${window} (${fit.repeatCustomers} repeat), periods of ${fit.calibration.periodDays} days`);
   if (fit.bgNbd.available) {
