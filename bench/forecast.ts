@@ -58,10 +58,13 @@ const atOf = (r: Record<string, unknown>) => String(r['issuedAt'] ?? r['received
 /** A read-only adapter generating `customers` customers' records on demand. */
 function syntheticAdapter(customers: number): StorageAdapter {
   const id = (i: number) => `C${String(i).padStart(9, '0')}`;
-  const row = (collection: 'customers' | 'financial', rid: string, customerId: string, at: string, data: Record<string, unknown>): RecordRow => ({
-    collection, id: rid, version: 1, customerId, homeCustomerId: customerId, at, dueAt: null, kind: (data['type'] as string) ?? null, channel: null, purpose: null,
-    status: null, sourceSystem: null, sourceExternalId: null, sourceHash: null, createdAt: CREATED, updatedAt: CREATED, data,
-  });
+  // The document both as an object (`data`) and as JSON text (`document`, `salt`), whichever the
+  // store's row format reads.
+  const row = (collection: 'customers' | 'financial', rid: string, customerId: string, at: string, data: Record<string, unknown>): RecordRow =>
+    ({
+      collection, id: rid, version: 1, customerId, homeCustomerId: customerId, at, dueAt: null, kind: (data['type'] as string) ?? null, channel: null, purpose: null,
+      status: null, sourceSystem: null, sourceExternalId: null, sourceHash: null, createdAt: CREATED, updatedAt: CREATED, data, document: JSON.stringify(data), salt: null,
+    }) as unknown as RecordRow;
   let cacheKey = '';
   let cached: RecordRow[] = [];
   /** Index of the first row after the keyset (rows are sorted by (at, id)). */

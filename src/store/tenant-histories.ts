@@ -21,6 +21,7 @@ import type { Customer } from '../models/customer.js';
 import type { FinancialRecord } from '../models/financial-record.js';
 import type { Interaction } from '../models/interaction.js';
 import { toCustomerHistory, type StoredCustomerHistory } from '../scoring/history.js';
+import { recordFromRow } from './model-specs.js';
 import type { Touchlog } from './touchlog.js';
 
 /** Which customers a pass covers, and how it reads. */
@@ -104,7 +105,7 @@ export async function* tenantHistories(
     // A customer merged into another has no records left: they moved to the survivor.
     const customers = customerRows
       .filter((row) => row.customerId === row.id)
-      .map((row) => row.data as unknown as Customer)
+      .map((row) => recordFromRow<Customer>(row))
       .filter((c) => segment === undefined || c.segment === segment);
     const what = `reading records for ${options.what}`;
     for (const customer of customers) {
@@ -117,9 +118,9 @@ export async function* tenantHistories(
       yield {
         customer,
         history: toCustomerHistory(
-          financial.map((row) => row.data as unknown as FinancialRecord),
-          interactions.map((row) => row.data as unknown as Interaction),
-          communications.map((row) => row.data as unknown as CommunicationRecord),
+          financial.map((row) => recordFromRow<FinancialRecord>(row)),
+          interactions.map((row) => recordFromRow<Interaction>(row)),
+          communications.map((row) => recordFromRow<CommunicationRecord>(row)),
         ),
       };
     }
