@@ -8,6 +8,8 @@
  *   GET  /api/customers/:ref/timeline?limit=&cursor=&order=   the merged timeline, one page
  *   GET  /api/customers/:ref/scores?asOf=2026-06-01            payment behaviour, signals, risk
  *   GET  /api/worklist?asOf=&currency=USD&limit=20  the collections worklist
+ *   GET  /api/customers/:ref/forecast?asOf=&weeks=8  expected payment dates of the open invoices
+ *   GET  /api/forecast?asOf=&weeks=13&segment=       the tenant's cash-in forecast per currency and week
  *   POST /api/ingest                                NDJSON (application/x-ndjson) or a JSON array
  *                                                   of { model, data } → the ingest report
  *   GET  /api/audit/verify                          the audit hash chain check
@@ -19,7 +21,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isTouchlogError, ValidationError, type IngestItem, type Touchlog } from 'touchlog';
+import { isTouchlogError, ValidationError, type IngestItem, type PaymentPrior, type Touchlog } from 'touchlog';
 import { importNdjson, resolveCustomerRef, summariseTimelineEntry } from 'touchlog/interop';
 
 /** Options of {@link createService}. */
@@ -36,6 +38,7 @@ export interface ServiceOptions {
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
 const STATIC: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/app.js': 'app.js', '/style.css': 'style.css' };
 const CUSTOMER_PATH = /^\/api\/customers\/([^/]+)(?:\/(timeline|scores))?$/;
+const FORECAST_PATH = /^\/api\/customers\/([^/]+)\/forecast$/;
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 /** An error with an HTTP status of its own (bad request bodies and the like). */
@@ -54,8 +57,8 @@ class HttpError extends Error {
 function methodsAt(path: string): readonly string[] | undefined {
   if (Object.hasOwn(STATIC, path)) return ['GET'];
   if (path === '/api/ingest') return ['POST'];
-  if (path === '/api/customers' || path === '/api/worklist' || path === '/api/audit/verify') return ['GET'];
-  if (CUSTOMER_PATH.test(path)) return ['GET'];
+  if (path === '/api/customers' || path === '/api/worklist' || path === '/api/audit/verify' || path === '/api/forecast') return ['GET'];
+  if (CUSTOMER_PATH.test(path) || FORECAST_PATH.test(path)) return ['GET'];
   return undefined;
 }
 
@@ -114,6 +117,20 @@ export function createService(options: ServiceOptions): Server {
   const { log } = options;
   const maxJson = options.maxJsonBytes ?? 10 * 1024 * 1024;
   const reportError = options.onError ?? ((error: unknown) => console.error(error));
+  // The tenant's payment behaviour is one pass over every customer: computed once per day asked
+  // for, and again after any change (log.subscribe sees every committed write of this instance).
+  const priors = new Map<string, Promise<PaymentPrior>>();
+  log.subscribe(() => priors.clear());
+  const priorOf = (asOf: string) => {
+    let prior = priors.get(asOf);
+    if (prior === undefined) {
+      if (priors.size >= 8) priors.clear();
+      prior = log.forecast.prior({ asOf });
+      prior.catch(() => priors.delete(asOf));
+      priors.set(asOf, prior);
+    }
+    return prior;
+  };
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -148,6 +165,21 @@ export function createService(options: ServiceOptions): Server {
       const ref = query.get('ref');
       if (!ref) throw new HttpError(400, 'VALIDATION_FAILED', 'give ?ref=<id | email:… | phone:… | system:id>');
       send(res, 200, await resolveCustomerRef(log, ref));
+      return;
+    }
+
+    const forecastPath = FORECAST_PATH.exec(path);
+    if (method === 'GET' && forecastPath) {
+      const customer = await resolveCustomerRef(log, decodeURIComponent(forecastPath[1]!));
+      const asOf = dayOf(query.get('asOf'), options.asOf);
+      send(res, 200, await log.forecast.customer(customer.id, { asOf, weeks: intParam(query.get('weeks'), 8, 520, 'weeks'), prior: await priorOf(asOf) }));
+      return;
+    }
+
+    if (method === 'GET' && path === '/api/forecast') {
+      const asOf = dayOf(query.get('asOf'), options.asOf);
+      const segment = query.get('segment');
+      send(res, 200, await log.forecast.cash({ asOf, weeks: intParam(query.get('weeks'), 13, 520, 'weeks'), prior: await priorOf(asOf), ...(segment ? { segment } : {}) }));
       return;
     }
 

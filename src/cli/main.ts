@@ -12,12 +12,15 @@ import { scoreCommand } from './commands/score.js';
 import { timelineCommand } from './commands/timeline.js';
 import { verifyCommand } from './commands/verify.js';
 import { worklistCommand } from './commands/worklist.js';
+import { forecastCommand } from './commands/forecast.js';
+import { backtestCommand } from './commands/backtest.js';
+import { clvCommand } from './commands/clv.js';
 import { stringOption, type CliIo, type Command, type CommandContext } from './context.js';
 import { EXIT, exitCodeOf, UsageError } from './errors.js';
 import { openStore, type OpenStore, type StoreOptions } from './store.js';
 
 /** Every subcommand, in the order `touchlog help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, timelineCommand, scoreCommand, worklistCommand, verifyCommand, exportCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [importCommand, timelineCommand, scoreCommand, worklistCommand, forecastCommand, backtestCommand, clvCommand, verifyCommand, exportCommand, demoCommand];
 
 const GLOBAL_OPTIONS = {
   db: { type: 'string' },

@@ -159,6 +159,19 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoSummary> {
       );
     }
 
+    // Cash-in over the next four weeks, and when the chosen customer's open invoices should be paid.
+    const cash = await log.forecast.cash({ asOf: dataset.asOf, weeks: 4 });
+    say('');
+    say(`cash-in forecast, next 4 weeks (${cash.invoices} open invoices):`);
+    for (const currency of cash.currencies) {
+      const last = cash.byCurrency[currency]!.periods.at(-1)!;
+      const m = (amountMinor: number) => formatMoney({ amountMinor, currency });
+      say(`  ${currency}: ${m(last.cumulativeExpectedMinor)} expected by ${last.to} (P10 ${m(last.cumulativeLowMinor)}, P90 ${m(last.cumulativeHighMinor)}) of ${m(cash.byCurrency[currency]!.openMinor)} open`);
+    }
+    for (const invoice of (await log.forecast.customer(customer.id, { asOf: dataset.asOf, weeks: 4 })).invoices.slice(0, 3)) {
+      say(`  ${customer.displayName} ${invoice.ref}: expected ${invoice.expectedOn} (P10 ${invoice.p10On}, P90 ${invoice.p90On}), ${invoice.reasons.map((r) => r.code).join(', ')}`);
+    }
+
     const sla = await log.sla.summary({ policies: DEMO_SLAS, asOf: dataset.asOf, from: new Date(Date.parse(dataset.asOf) - 90 * 86_400_000) });
     say('');
     say('service levels, last 90 days:');

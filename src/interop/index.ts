@@ -50,3 +50,4 @@ export {
 } from './export.js';
 export { parseCustomerRef, resolveCustomerRef } from './customer-ref.js';
 export { summariseTimelineEntry, type EntrySummary } from './describe.js';
+export { readInvoiceTable, type InvoiceTable, type InvoiceTableField, type InvoiceTableOptions, type TableDateFormat } from './invoice-table.js';

@@ -31,6 +31,22 @@ export const RISK_FACTORS = [
 ] as const;
 export type RiskFactorName = (typeof RISK_FACTORS)[number];
 
+/**
+ * Factors a caller may add to the seven, their signal computed elsewhere: `retention` comes from
+ * the lifetime-value module (`retentionRiskFactor`). Without them the score is unchanged.
+ */
+export const OPTIONAL_RISK_FACTORS = ['retention'] as const;
+export type OptionalRiskFactorName = (typeof OPTIONAL_RISK_FACTORS)[number];
+
+/** An optional factor's input: its signal, its risk from 0 to 1, its weight (on the scale of {@link DEFAULT_RISK_WEIGHTS}) and why. */
+export interface ExtraRiskFactor {
+  readonly factor: OptionalRiskFactorName;
+  readonly value: number | null;
+  readonly risk: number;
+  readonly weight: number;
+  readonly explanation: string;
+}
+
 /** Weight of each factor; only their proportions matter. */
 export type RiskWeights = Readonly<Record<RiskFactorName, number>>;
 
@@ -75,7 +91,7 @@ export type RiskBasis =
 
 /** One factor's contribution, for explanation. */
 export interface RiskFactor {
-  readonly factor: RiskFactorName;
+  readonly factor: RiskFactorName | OptionalRiskFactorName;
   /** The measured signal (its unit is in `explanation`); `null` without evidence. */
   readonly value: number | null;
   /** The signal as a risk from 0 to 1. */
@@ -95,7 +111,7 @@ export interface RiskScore {
   readonly score: number;
   readonly grade: RiskGrade;
   readonly basis: RiskBasis;
-  /** Every factor, in {@link RISK_FACTORS} order. */
+  /** Every factor, in {@link RISK_FACTORS} order, then the `extraFactors` given. */
   readonly factors: readonly RiskFactor[];
 }
 
@@ -118,6 +134,8 @@ export interface RiskModelOptions {
   readonly gradeThresholds?: GradeThresholds;
   /** Weights of currencies; without them several currencies are combined by the worst one. */
   readonly rates?: CurrencyRates;
+  /** Factors to add to the seven (e.g. `retentionRiskFactor(signals)`); their weights join the total. */
+  readonly extraFactors?: readonly ExtraRiskFactor[];
 }
 
 /** Saturation points of the factors (the value at which risk reaches 1). */
@@ -151,6 +169,23 @@ export function riskWeights(weights: Partial<Record<RiskFactorName, number>> | u
   }
   if (RISK_FACTORS.every((f) => out[f] === 0)) invalid('risk options', ['weights'], 'invalid_value', 'must not all be 0');
   return out;
+}
+
+/** Checks the optional factors: known names, once each, finite risks in [0, 1] and weights ≥ 0. */
+function checkExtraFactors(extras: readonly ExtraRiskFactor[] | undefined): readonly ExtraRiskFactor[] {
+  if (extras === undefined) return [];
+  if (!Array.isArray(extras)) invalid('risk options', ['extraFactors'], 'invalid_type', 'must be a list of { factor, value, risk, weight, explanation }');
+  const seen = new Set<string>();
+  extras.forEach((extra, i) => {
+    if (!(OPTIONAL_RISK_FACTORS as readonly string[]).includes(extra?.factor) || seen.has(extra.factor)) {
+      invalid('risk options', ['extraFactors', i, 'factor'], 'invalid_value', `must be one of ${OPTIONAL_RISK_FACTORS.join(', ')}, each at most once`);
+    }
+    seen.add(extra.factor);
+    if (typeof extra.risk !== 'number' || !Number.isFinite(extra.risk) || extra.risk < 0 || extra.risk > 1) invalid('risk options', ['extraFactors', i, 'risk'], 'invalid_value', 'must be a finite number from 0 to 1');
+    if (typeof extra.weight !== 'number' || !Number.isFinite(extra.weight) || extra.weight < 0) invalid('risk options', ['extraFactors', i, 'weight'], 'invalid_value', 'must be a finite number ≥ 0');
+    if (extra.value !== null && (typeof extra.value !== 'number' || !Number.isFinite(extra.value))) invalid('risk options', ['extraFactors', i, 'value'], 'invalid_value', 'must be a finite number or null');
+  });
+  return extras;
 }
 
 function gradeOf(score: number, thresholds: GradeThresholds): RiskGrade {
@@ -215,7 +250,8 @@ export function assessRisk(payment: PaymentBehaviour, signals: InteractionSignal
   });
   const basis: RiskBasis =
     currencies.length <= 1 ? 'single_currency' : rates !== undefined && currencies.every((c) => rates[c] !== undefined) ? 'rates' : 'worst_currency';
-  const totalWeight = RISK_FACTORS.reduce((sum, f) => sum + weights[f], 0);
+  const extras = checkExtraFactors(options.extraFactors);
+  const totalWeight = RISK_FACTORS.reduce((sum, f) => sum + weights[f], 0) + extras.reduce((sum, f) => sum + f.weight, 0);
   const factor = (name: RiskFactorName, value: number | null, risk: number, explanation: string): RiskFactor => {
     const r = value === null ? 0 : clamp01(risk);
     return { factor: name, value, risk: r, weight: weights[name], points: (r * weights[name] * 100) / totalWeight, evidence: value !== null, explanation };
@@ -311,6 +347,10 @@ export function assessRisk(payment: PaymentBehaviour, signals: InteractionSignal
   );
 
   const factors = [timeliness, pastDue, trend, disputes, promises, reminders, unresponsive];
+  for (const extra of extras) {
+    const r = extra.value === null ? 0 : clamp01(extra.risk);
+    factors.push({ factor: extra.factor, value: extra.value, risk: r, weight: extra.weight, points: (r * extra.weight * 100) / totalWeight, evidence: extra.value !== null, explanation: extra.explanation });
+  }
   let experiences = 0;
   for (const currency of per) experiences += currency.invoices;
   if (experiences < minInvoices) {

@@ -48,6 +48,7 @@ export function scoreCustomer(history: CustomerHistory, options: ScoreOptions): 
     minInvoices: options.minInvoices,
     gradeThresholds: options.gradeThresholds,
     rates: paymentOptions.rates,
+    extraFactors: options.extraFactors,
   });
   return { payment, signals, risk };
 }

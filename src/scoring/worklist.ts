@@ -6,7 +6,7 @@
  */
 import { currencyExponent } from '../models/money.js';
 import { invalid, intOption, numberOption } from './input.js';
-import type { RiskFactorName, RiskGrade } from './risk.js';
+import type { RiskFactor, RiskGrade } from './risk.js';
 import type { CustomerScore } from './score-customer.js';
 import type { AmountsByCurrency, CurrencyRates } from './types.js';
 import { checkRates } from './currencies.js';
@@ -50,7 +50,7 @@ export interface WorklistEntry {
   /** `rankAmount × risk ÷ 100` (risk `neutralRisk` without a score): the amount at risk. */
   readonly priority: number;
   /** The factors that add most to the risk, largest first (up to 3). */
-  readonly topFactors: ReadonlyArray<{ readonly factor: RiskFactorName; readonly points: number }>;
+  readonly topFactors: ReadonlyArray<{ readonly factor: RiskFactor['factor']; readonly points: number }>;
 }
 
 /** Ranks customers as they come, keeping the top `limit`. */

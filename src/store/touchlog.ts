@@ -21,6 +21,8 @@ import { guardStorage, type StoreContext } from './session.js';
 import { createRetentionApi, type RetentionApi } from './retention.js';
 import { createScoreApi, type ScoreApi } from '../scoring/store.js';
 import { createSlaApi, type SlaApi } from './sla-api.js';
+import { createForecastApi, type ForecastApi } from './forecast-api.js';
+import { createLifetimeValueApi, type LifetimeValueApi } from './lifetime-value-api.js';
 import { createTimelineApi, type TimelineApi } from './timeline.js';
 
 /** Options of {@link createTouchlog}. */
@@ -88,6 +90,10 @@ export interface Touchlog {
   readonly retention: RetentionApi;
   /** Payment behaviour, interaction signals, risk, credit review and the collections worklist. See docs/scoring. */
   readonly score: ScoreApi;
+  /** Expected payment dates, the cash-in forecast and its backtest. See docs/forecast.md. */
+  readonly forecast: ForecastApi;
+  /** BG/NBD and Gamma-Gamma fits, CLV, CAC payback and retention signals. See docs/lifetime-value.md. */
+  readonly lifetimeValue: LifetimeValueApi;
   /** Bulk path for inputs of any size and any models: see {@link IngestOptions}. */
   ingest(source: Iterable<IngestItem> | AsyncIterable<IngestItem>, options?: IngestOptions): Promise<IngestReport>;
   /**
@@ -181,7 +187,7 @@ export function createTouchlog(options: TouchlogOptions): Touchlog {
 }
 
 function bind(ctx: StoreContext): Touchlog {
-  const log: Omit<Touchlog, 'score'> & { score?: ScoreApi } = {
+  const log: Omit<Touchlog, 'score' | 'forecast' | 'lifetimeValue'> & { score?: ScoreApi; forecast?: ForecastApi; lifetimeValue?: LifetimeValueApi } = {
     tenant: ctx.tenant,
     actor: ctx.actor,
     adapter: ctx.adapter,
@@ -224,5 +230,7 @@ function bind(ctx: StoreContext): Touchlog {
     },
   };
   log.score = createScoreApi(log as Touchlog);
+  log.forecast = createForecastApi(log as Touchlog);
+  log.lifetimeValue = createLifetimeValueApi(log as Touchlog);
   return log as Touchlog;
 }

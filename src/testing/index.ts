@@ -28,6 +28,8 @@ export { deterministicIds, seededRandom, steppingClock, type ConformanceHarness 
 export { sample } from './fixtures.js';
 export { faultInjectingAdapter, type FaultInjectingAdapter, type FaultOptions } from './faults.js';
 export { generateDemoDataset, type DemoCustomer, type DemoDataset, type DemoOptions } from '../demo/dataset.js';
+export { simulateCustomerBase, type CustomerBaseOptions, type SimulatedCustomerBase } from './customer-base.js';
+export { generateReceivables, type GeneratedCustomer, type GeneratedReceivables, type ReceivablesOptions } from './receivables.js';
 
 /**
  * The test functions of your runner. vitest's and node:test's fit as they are

@@ -130,3 +130,17 @@ describe('the customer page', () => {
     expect(await page.locator('#customer').isVisible()).toBe(false);
   });
 });
+
+describe('the expected payments', () => {
+  it('lists each open invoice with its expected date, range and reasons, as the API says', async () => {
+    const forecast = (await (await fetch(`${base}/api/customers/erp:C-3001/forecast?asOf=${AS_OF}`)).json()) as {
+      invoices: Array<{ ref: string; expectedOn: string; p10On: string; p90On: string; reasons: Array<{ message: string }> }>;
+    };
+    await page.goto(`${base}/?customer=erp:C-3001&asOf=${AS_OF}`);
+    await expect.poll(() => page.locator('#expected tbody tr').count()).toBe(3);
+    const rows = await page.locator('#expected tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.map((r) => [r[0], r[1], r[3], r[4]])).toEqual(forecast.invoices.map((i) => [i.ref, '$50,000.00', i.expectedOn, `${i.p10On} – ${i.p90On}`]));
+    expect(rows[0]![5]).toContain(forecast.invoices[0]!.reasons[0]!.message);
+    expect(await page.locator('#forecast-note').textContent()).toMatch(new RegExp(`^As of ${AS_OF}; the expected date is the median`));
+  });
+});

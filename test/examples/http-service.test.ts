@@ -137,7 +137,7 @@ describe('worklist, audit, static files', () => {
     expect(await page.text()).toContain('<ol id="timeline">');
     expect((await fetch(`${base}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     // Nothing at the path: 404, under /api/ too (as the README says).
-    for (const path of ['/nope', '/api/nope', '/api/customers/erp:C-2001/forecast', '/api/customers/erp:C-2001/scores/extra']) {
+    for (const path of ['/nope', '/api/nope', '/api/customers/erp:C-2001/invoices', '/api/customers/erp:C-2001/scores/extra']) {
       const missing = await get(path);
       expect([path, missing.status, missing.body.error]).toEqual([path, 404, { code: 'NOT_FOUND', message: `nothing at ${path}` }]);
     }
@@ -194,4 +194,29 @@ describe('npm run example:http', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 90_000);
+});
+
+describe('forecast', () => {
+  it('gives each open invoice an expected payment date after asOf, with its range and reasons', async () => {
+    const forecast = await get('/api/customers/erp:C-2001/forecast?weeks=4');
+    expect(forecast.status).toBe(200);
+    expect(forecast.body).toMatchObject({ asOf: AS_OF, customer: { displayName: 'Northwind Traders' } });
+    expect(forecast.body.periods).toHaveLength(4);
+    expect(forecast.body.invoices.map((i: { ref: string; daysPastDue: number }) => [i.ref, i.daysPastDue])).toEqual([['INV-1004', 27]]);
+    const [invoice] = forecast.body.invoices;
+    expect(invoice.expectedOn > AS_OF && invoice.p10On > AS_OF && invoice.p90On >= invoice.expectedOn).toBe(true);
+    expect(invoice.reasons.map((r: { code: string }) => r.code)).toEqual(expect.arrayContaining(['customer_history', 'age']));
+    expect((await get('/api/customers/erp:C-2001/forecast?weeks=0')).status).toBe(400);
+    expect((await get('/api/customers/erp:C-9/forecast')).status).toBe(404);
+  });
+
+  it('gives the tenant’s cash-in per currency and week, accounting for every cent open', async () => {
+    const cash = await get('/api/forecast?weeks=6');
+    expect(cash.status).toBe(200);
+    expect(cash.body).toMatchObject({ asOf: AS_OF, granularity: 'week', customers: 2, invoices: 4, currencies: ['USD'] });
+    const usd = cash.body.byCurrency.USD;
+    expect(usd.openMinor).toBe(16_000_000); // Northwind's $10,000 and Globex's $150,000
+    expect(usd.periods.reduce((sum: number, p: { expectedMinor: number }) => sum + p.expectedMinor, 0) + usd.afterHorizonMinor).toBe(usd.openMinor);
+    expect((await get('/api/forecast?segment=none')).body).toMatchObject({ customers: 0, currencies: [] });
+  });
 });

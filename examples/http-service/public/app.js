@@ -91,6 +91,29 @@ async function loadScores() {
   $('#factors tbody').replaceChildren(...rows);
 }
 
+// Expected payment dates of the open invoices (GET /api/customers/:ref/forecast), with the reasons.
+async function loadForecast() {
+  const asOf = $('#as-of').value;
+  const forecast = await api(`/api/customers/${encodeURIComponent(state.customer.id)}/forecast${asOf ? `?asOf=${asOf}` : ''}`);
+  const rows = forecast.invoices.map((invoice) => {
+    const row = element('tr');
+    row.dataset.ref = invoice.ref;
+    const why = element('td', 'why');
+    why.append(...invoice.reasons.map((reason) => element('div', '', reason.message)));
+    row.append(
+      element('td', '', invoice.ref),
+      element('td', 'num', money({ [invoice.currency]: invoice.openMinor })),
+      element('td', '', invoice.dueOn),
+      element('td', 'expected', invoice.expectedOn),
+      element('td', 'range', `${invoice.p10On} – ${invoice.p90On}`),
+      why,
+    );
+    return row;
+  });
+  $('#expected tbody').replaceChildren(...rows);
+  $('#forecast-note').textContent = rows.length === 0 ? 'Nothing is open.' : `As of ${forecast.asOf}; the expected date is the median, with a one-in-ten chance either side of the range.`;
+}
+
 async function showCustomer(ref) {
   setStatus('Loading…');
   $('#results').hidden = true;
@@ -105,7 +128,7 @@ async function showCustomer(ref) {
       .join(' · ');
     $('#timeline').replaceChildren();
     $('#customer').hidden = false;
-    await Promise.all([loadScores(), loadTimeline()]);
+    await Promise.all([loadScores(), loadTimeline(), loadForecast()]);
     setStatus('');
     const url = new URL(location.href);
     url.searchParams.set('customer', ref);
@@ -139,6 +162,7 @@ $('#search').addEventListener('submit', (event) => {
 });
 $('#more').addEventListener('click', () => loadTimeline().catch((error) => setStatus(error.message)));
 $('#as-of').addEventListener('change', () => state.customer && loadScores().catch((error) => setStatus(error.message)));
+$('#as-of').addEventListener('change', () => state.customer && loadForecast().catch((error) => setStatus(error.message)));
 
 if (params.get('asOf')) $('#as-of').value = params.get('asOf');
 if (params.get('customer')) showCustomer(params.get('customer'));
