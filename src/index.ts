@@ -12,6 +12,7 @@ export { canonicalJson } from './audit/canonical-json.js';
 export * from './adapters/contract.js';
 export * from './timeline/index.js';
 export * from './scoring/index.js';
+export { createScoreApi, type ScoreApi, type TenantCustomerScore, type TenantPassOptions, type Worklist } from './store/score-api.js';
 export * from './forecast/index.js';
 export * from './lifetime-value/index.js';
 export { createForecastApi, type ForecastApi, type StoreBacktestOptions, type StoreForecastOptions, type StoredCustomerForecast, type TenantForecastOptions } from './store/forecast-api.js';

@@ -96,6 +96,3 @@ export {
   type CreditReviewRequest,
 } from './credit-review.js';
 export { createWorklistRanker, type WorklistEntry, type WorklistOptions, type WorklistRanker } from './worklist.js';
-
-// On a store
-export { createScoreApi, type ScoreApi, type TenantCustomerScore, type TenantPassOptions, type Worklist } from './store.js';

@@ -7,37 +7,15 @@ import type { FinancialRecord } from '../models/financial-record.js';
 import type { FollowUp } from '../models/follow-up.js';
 import type { Interaction } from '../models/interaction.js';
 import type { ModelName } from '../models/json-schema.js';
+import type { StoredModels, TimelineKind } from '../timeline/entry.js';
 
-/** Kinds of timeline entries. A record yields one or more (an invoice is issued, then falls due). */
-export const TIMELINE_KINDS = [
-  'interaction',
-  'communication',
-  'invoice_issued',
-  'invoice_due',
-  'payment_received',
-  'credit_note_issued',
-  'dispute_opened',
-  'dispute_resolved',
-  'promise_made',
-  'promise_due',
-  'follow_up_due',
-] as const;
-export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+export { TIMELINE_KINDS, type StoredModels, type TimelineKind } from '../timeline/entry.js';
 
 /** Any stored record. */
 export type StoredRecord = Customer | Interaction | CommunicationRecord | FinancialRecord | FollowUp;
 
 /** Records that belong to a customer's history (everything but customers themselves). */
 export type HistoryModel = 'interaction' | 'communication' | 'financialRecord' | 'followUp';
-
-/** Maps each model to its stored type. */
-export interface StoredModels {
-  customer: Customer;
-  interaction: Interaction;
-  communication: CommunicationRecord;
-  financialRecord: FinancialRecord;
-  followUp: FollowUp;
-}
 
 type StoredModelName = keyof StoredModels;
 

@@ -6,22 +6,12 @@ import { CHANNELS, PURPOSES } from '../models/interaction.js';
 import { CustomerIdSchema, InstantSchema, type InstantInput } from '../models/primitives.js';
 import { defaultMessage, toValidationIssues } from '../validation/issues.js';
 import { decodeCursor, fetchPage, pageLimit, pageOrder, streamPages, type Page, type PageOptions } from './cursor.js';
-import { recordFromRow, specOfCollection, TIMELINE_KINDS, type StoredModels, type TimelineKind } from './model-specs.js';
+import type { TimelineEntry } from '../timeline/entry.js';
+import { recordFromRow, specOfCollection, TIMELINE_KINDS, type TimelineKind } from './model-specs.js';
 import { optionsOf } from './options.js';
 import { guardStorage, type StoreContext } from './session.js';
 
-/** One entry of a customer's timeline: something that happened, and the record it comes from. */
-export type TimelineEntry = {
-  [M in keyof StoredModels]: {
-    /** Stable id of the entry (`recordId:kind`); ties at the same instant are ordered by it. */
-    readonly id: string;
-    /** When it happened (not when touchlog learned of it). */
-    readonly at: string;
-    readonly kind: TimelineKind;
-    readonly model: M;
-    readonly record: StoredModels[M];
-  };
-}[keyof StoredModels];
+export type { TimelineEntry } from '../timeline/entry.js';
 
 /** Filters of a timeline. */
 export interface TimelineOptions extends PageOptions {

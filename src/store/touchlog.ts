@@ -19,7 +19,7 @@ import { recordFromRow, specOfCollection, type HistoryModel, type StoredModels }
 import { optionsOf } from './options.js';
 import { guardStorage, type StoreContext } from './session.js';
 import { createRetentionApi, type RetentionApi } from './retention.js';
-import { createScoreApi, type ScoreApi } from '../scoring/store.js';
+import { createScoreApi, type ScoreApi } from './score-api.js';
 import { createSlaApi, type SlaApi } from './sla-api.js';
 import { createForecastApi, type ForecastApi } from './forecast-api.js';
 import { createLifetimeValueApi, type LifetimeValueApi } from './lifetime-value-api.js';

@@ -1,6 +1,6 @@
 import type { CommunicationRecord } from '../models/communication.js';
 import type { Interaction } from '../models/interaction.js';
-import type { TimelineEntry } from '../store/timeline.js';
+import type { TimelineEntry } from './entry.js';
 
 /**
  * Where a timeline item came from: the system and the record's id there.

@@ -1,32 +1,34 @@
 /**
- * Scoring on a touchlog store: per customer, and over a whole tenant in one streaming pass.
- * Built only on the public `Touchlog` API (`log.customers`, `log.finance`, `log.interactions`,
+ * Scoring on a touchlog store (`log.score`): the pure scoring functions of src/scoring, fed with
+ * the records they read, per customer and over a whole tenant in one streaming pass. Built only
+ * on the public `Touchlog` API (`log.customers`, `log.finance`, `log.interactions`,
  * `log.communications` and `log.adapter.listRecords` for the tenant-wide pass).
  *
  * @module
  */
 import type { Collection, Keyset, RecordFilter, RecordRow } from '../adapters/contract.js';
-import { isTouchlogError, StorageError } from '../errors/index.js';
 import type { CommunicationRecord } from '../models/communication.js';
 import type { Customer } from '../models/customer.js';
 import type { FinancialRecord } from '../models/financial-record.js';
 import type { Interaction } from '../models/interaction.js';
-import type { Touchlog } from '../store/touchlog.js';
-import { recordFromRow } from '../store/model-specs.js';
-import { reviewCredit, type CreditReview, type CreditReviewRequest } from './credit-review.js';
-import { MS_PER_DAY } from './days.js';
-import { toCustomerHistory, type StoredCustomerHistory } from './history.js';
-import { asOfDay, daysOption, intOption } from './input.js';
-import type { InteractionSignals, InteractionSignalsOptions } from './interaction-signals.js';
-import type { PaymentBehaviour, PaymentBehaviourOptions } from './payment-behaviour.js';
-import type { RiskAssessment } from './risk.js';
-import { scoreCustomer, type CustomerScore, type ScoreOptions } from './score-customer.js';
-import type { InstantLike } from './types.js';
-import { createWorklistRanker, type WorklistEntry, type WorklistOptions } from './worklist.js';
+import { recordFromRow } from './model-specs.js';
+import { Yielder } from '../runtime/yielder.js';
+import { guardStorage } from './session.js';
+import type { Touchlog } from './touchlog.js';
+import { reviewCredit, type CreditReview, type CreditReviewRequest } from '../scoring/credit-review.js';
+import { MS_PER_DAY } from '../scoring/days.js';
+import { toCustomerHistory, type StoredCustomerHistory } from '../scoring/history.js';
+import { asOfDay, daysOption, intOption } from '../scoring/input.js';
+import type { InteractionSignals, InteractionSignalsOptions } from '../scoring/interaction-signals.js';
+import type { PaymentBehaviour, PaymentBehaviourOptions } from '../scoring/payment-behaviour.js';
+import type { RiskAssessment } from '../scoring/risk.js';
+import { scoreCustomer, type CustomerScore, type ScoreOptions } from '../scoring/score-customer.js';
+import type { InstantLike } from '../scoring/types.js';
+import { createWorklistRanker, type WorklistEntry, type WorklistOptions } from '../scoring/worklist.js';
 
 /** Options of a tenant-wide pass. */
 export interface TenantPassOptions extends ScoreOptions {
-  /** Customers scored together: their records are read in one query per collection. Default 200. */
+  /** Customers read per page of the customer list. Default 200. */
   readonly customersPerChunk?: number;
   /** Rows per page when reading records. Default 1000. */
   readonly pageSize?: number;
@@ -62,15 +64,6 @@ export interface ScoreApi {
   stream(options: TenantPassOptions): AsyncGenerator<TenantCustomerScore>;
   /** The collections worklist over the whole tenant, keeping only the top `limit` in memory. */
   worklist(options: TenantPassOptions & WorklistOptions): Promise<Worklist>;
-}
-
-async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (isTouchlogError(error)) throw error;
-    throw new StorageError(`the storage backend failed while ${what}`, { cause: error });
-  }
 }
 
 const isoEndOfDay = (day: number) => new Date((day + 1) * MS_PER_DAY).toISOString();
@@ -122,12 +115,16 @@ export function createScoreApi(log: Touchlog): ScoreApi {
     return scoreCustomer(await history(customerId, options), options);
   }
 
-  /** Every row of a collection for a chunk of customers, page by page. */
+  /**
+   * Every row of a collection for one customer, page by page: one index range per customer. (A
+   * read for many customers at once, in time order, makes a SQL database sort or walk the whole
+   * tenant on every page, which made the tenant pass quadratic.)
+   */
   async function rowsOf(collection: Collection, filter: RecordFilter, pageSize: number): Promise<RecordRow[]> {
     const rows: RecordRow[] = [];
     let after: Keyset | undefined;
     for (;;) {
-      const page = await guard(`reading ${collection} for scoring`, () =>
+      const page = await guardStorage(`reading ${collection} for scoring`, () =>
         log.adapter.listRecords(log.tenant, { collection, filter, order: 'asc', limit: pageSize, ...(after ? { after } : {}) }),
       );
       for (const row of page) rows.push(row);
@@ -141,31 +138,29 @@ export function createScoreApi(log: Touchlog): ScoreApi {
     const chunk = intOption(options.customersPerChunk, 200, 'customersPerChunk', 1, 1000);
     const pageSize = intOption(options.pageSize, 1000, 'pageSize', 1, 1000);
     const { from, to } = readWindow(options);
+    const yielder = new Yielder();
     let after: Keyset | undefined;
     for (;;) {
-      const customerRows = await guard('reading customers for scoring', () =>
+      const customerRows = await guardStorage('reading customers for scoring', () =>
         log.adapter.listRecords(log.tenant, { collection: 'customers', filter: {}, order: 'asc', limit: chunk, ...(after ? { after } : {}) }),
       );
       // A customer merged into another has no records left: they moved to the survivor.
       const customers = customerRows.filter((row) => row.customerId === row.id).map((row) => recordFromRow<Customer>(row));
-      if (customers.length > 0) {
-        const customerIds = customers.map((c) => c.id);
+      for (const c of customers) {
+        const customerIds = [c.id];
         const [financial, interactions, communications] = await Promise.all([
           rowsOf('financial', { customerIds }, pageSize),
           rowsOf('interactions', { customerIds, from, to }, pageSize),
           rowsOf('communications', { customerIds, from, to }, pageSize),
         ]);
-        const byCustomer = new Map<string, { f: FinancialRecord[]; i: Interaction[]; c: CommunicationRecord[] }>();
-        for (const id of customerIds) byCustomer.set(id, { f: [], i: [], c: [] });
-        for (const row of financial) byCustomer.get(row.customerId)?.f.push(recordFromRow<FinancialRecord>(row));
-        for (const row of interactions) byCustomer.get(row.customerId)?.i.push(recordFromRow<Interaction>(row));
-        for (const row of communications) byCustomer.get(row.customerId)?.c.push(recordFromRow<CommunicationRecord>(row));
-        for (const c of customers) {
-          const records = byCustomer.get(c.id)!;
-          byCustomer.delete(c.id); // let the chunk's records go as soon as they are scored
-          const { payment, signals, risk } = scoreCustomer(toCustomerHistory(records.f, records.i, records.c), options);
-          yield { customer: c, payment, signals, risk };
-        }
+        const history = toCustomerHistory(
+          financial.map((row) => recordFromRow<FinancialRecord>(row)),
+          interactions.map((row) => recordFromRow<Interaction>(row)),
+          communications.map((row) => recordFromRow<CommunicationRecord>(row)),
+        );
+        const { payment, signals, risk } = scoreCustomer(history, options);
+        yield { customer: c, payment, signals, risk };
+        await yielder.maybeYield();
       }
       if (customerRows.length < chunk) return;
       const last = customerRows[customerRows.length - 1]!;
