@@ -339,6 +339,14 @@ export interface AdapterTransaction extends AdapterReader {
   deleteSubjectKeys(tenant: string, subjectIds: readonly string[]): Promise<void>;
 }
 
+/** Result of {@link StorageAdapter.scrub}. */
+export interface ScrubReport {
+  /** `true` when nothing removed lingers in the files any more. */
+  readonly complete: boolean;
+  /** When not complete: why, and when it will be. */
+  readonly pending?: string;
+}
+
 /** Result of {@link StorageAdapter.migrate}. */
 export interface MigrationReport {
   /** Migrations applied by this call, in order. */
@@ -363,10 +371,13 @@ export interface StorageAdapter extends AdapterReader {
   /**
    * Optional: makes sure data removed or overwritten so far no longer lingers in the storage files
    * (free pages, write-ahead logs). The core calls it after a customer's personal data is erased.
-   * SQLite: `secure_delete` on, then a WAL checkpoint that truncates the log. Adapters that cannot
-   * do this omit it and document what operators must do instead (PostgreSQL: `VACUUM`).
+   * SQLite: `secure_delete` on, then a WAL checkpoint that truncates the log. It never waits long:
+   * when a reader (another connection, another process) holds the log back, it reports the scrub
+   * pending and finishes it as soon as readers allow, when the adapter closes, or when the file is
+   * next opened. Adapters that cannot do this omit it and document what operators must do instead
+   * (PostgreSQL: `VACUUM`).
    */
-  scrub?(): Promise<void>;
+  scrub?(): Promise<ScrubReport>;
   /** Releases connections. Further calls fail with a `CLOSED` error. */
   close(): Promise<void>;
 }

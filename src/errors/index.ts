@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'INTEGRITY_VIOLATION',
   'STORAGE_FAILURE',
   'MIGRATION_FAILED',
+  'SCHEMA_NOT_MIGRATED',
   'ABORTED',
   'CLOSED',
   'UNSUPPORTED',
@@ -229,6 +230,24 @@ export class MigrationError extends TouchlogError {
   constructor(migration: string, message: string, options?: { cause?: unknown }) {
     super('MIGRATION_FAILED', `migration ${migration} failed: ${message}`, options);
     this.migration = migration;
+  }
+}
+
+/**
+ * The database's schema is missing or older than this version of touchlog needs, and the adapter
+ * was told not to migrate it. Run `adapter.migrate()` (once, before the application starts), or
+ * create the adapter with `autoMigrate: true`.
+ */
+export class SchemaNotMigratedError extends TouchlogError {
+  /** Migrations this version would apply, oldest first. */
+  readonly pending: readonly string[];
+  constructor(database: string, pending: readonly string[]) {
+    super(
+      'SCHEMA_NOT_MIGRATED',
+      `the ${database} database ${pending.length === 0 ? 'is not migrated' : `lacks migration${pending.length === 1 ? '' : 's'} ${pending.join(', ')}`}: ` +
+        'run adapter.migrate() before using it, or create the adapter with autoMigrate: true',
+    );
+    this.pending = pending;
   }
 }
 

@@ -1,6 +1,6 @@
 import { optionsOf } from './options.js';
-import type { RecordRow } from '../adapters/contract.js';
-import { InvalidTransitionError, NotFoundError, ValidationError, VersionConflictError } from '../errors/index.js';
+import type { RecordRow, ScrubReport, StorageAdapter } from '../adapters/contract.js';
+import { InvalidTransitionError, isTouchlogError, NotFoundError, ValidationError, VersionConflictError } from '../errors/index.js';
 import { CustomerRefSchema, type CustomerRefInput } from '../models/common.js';
 import type { Customer, CustomerPatch } from '../models/customer.js';
 import { identifierKey } from '../models/identifiers.js';
@@ -40,6 +40,12 @@ export interface ErasureReport {
   readonly customers: Customer[];
   /** Records changed, customers included. */
   readonly records: number;
+  /**
+   * Whether the storage files no longer hold the erased values (old page images in a write-ahead
+   * log, free pages): the erasure itself has committed either way. When `complete` is false,
+   * `pending` says why and when it will be (SQLite: as soon as readers of the file let go).
+   */
+  readonly scrub: ScrubReport;
 }
 
 const ERASE_PAGE = 500;
@@ -50,6 +56,21 @@ const ERASERS = {
   financial: (record: FinancialRecord) => eraseFinancialRecord(record),
   followUps: eraseFollowUp,
 } as const;
+
+/**
+ * Scrubs the storage files after an erasure. The erasure has committed: a scrub that cannot finish
+ * (or fails) is reported, never thrown.
+ */
+async function scrubAfterErasure(adapter: StorageAdapter): Promise<ScrubReport> {
+  if (!adapter.scrub) {
+    return { complete: false, pending: `the ${adapter.name} adapter does not scrub its storage files; see its documentation for what to run (PostgreSQL: VACUUM)` };
+  }
+  try {
+    return await adapter.scrub();
+  } catch (error) {
+    return { complete: false, pending: `scrubbing the storage files failed (${isTouchlogError(error) ? error.message : 'unexpected error'}); run the erasure's scrub again later` };
+  }
+}
 
 /** `log.customers`: the people and companies the history is about. */
 export class Customers extends RecordCollection<'customer'> {
@@ -253,8 +274,7 @@ export class Customers extends RecordCollection<'customer'> {
       await session.destroyKeys(members.map((member) => member.id));
       return { customers, records };
     });
-    await this.ctx.adapter.scrub?.();
-    return report;
+    return { ...report, scrub: await scrubAfterErasure(this.ctx.adapter) };
   }
 
   /** `source` and every customer whose merge chain leads to it. */

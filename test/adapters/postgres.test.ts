@@ -276,6 +276,15 @@ describe('postgres migrations', () => {
     expect([...first.applied, ...second.applied].sort()).toEqual(['0001_initial', '0002_bound_records']);
   });
 
+  it('says SCHEMA_NOT_MIGRATED, naming what to run, on a schema not migrated yet', async () => {
+    const adapter = open({ schema: newSchema('unmigrated') });
+    const error = await adapter.getAuditHead('t').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SCHEMA_NOT_MIGRATED', pending: ['0001_initial', '0002_bound_records'] });
+    expect((error as Error).message).toContain('run adapter.migrate() before using it, or create the adapter with autoMigrate: true');
+    await adapter.migrate();
+    expect(await adapter.getAuditHead('t')).toBeUndefined();
+  });
+
   it('migrates before first use with autoMigrate', async () => {
     const log = createTouchlog({ adapter: open({ schema: newSchema('auto'), autoMigrate: true }), tenant: 'acme', actor: 'test' });
     const { record } = await log.customers.record(sample.customer(1));

@@ -21,6 +21,7 @@ import {
   type RecordScanQuery,
   type RecordUpdate,
   type RecordWrite,
+  type ScrubReport,
   type SourceKey,
   type StorageAdapter,
   type SubjectKeyRow,
@@ -718,6 +719,11 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StorageAdapte
     async migrate(): Promise<MigrationReport> {
       assertOpen();
       return { applied: [], current: undefined };
+    },
+    // Nothing removed lingers: erased values are gone once the process lets go of them.
+    async scrub(): Promise<ScrubReport> {
+      assertOpen();
+      return { complete: true };
     },
     async close(): Promise<void> {
       closed = true;

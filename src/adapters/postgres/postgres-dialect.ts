@@ -23,6 +23,7 @@ function classifyError(error: unknown): DriverErrorKind {
   if (code === '23505') return { kind: 'unique', constraint: typeof constraint === 'string' ? CONSTRAINT_NAMES[constraint] : undefined };
   // serialization_failure, deadlock_detected: the whole transaction may simply be run again.
   if (code === '40001' || code === '40P01') return { kind: 'serialization' };
+  if (code === '42P01') return { kind: 'missing_table' }; // undefined_table
   if (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || NETWORK_CODES.has(code)) return { kind: 'unavailable' };
   return { kind: 'other' };
 }

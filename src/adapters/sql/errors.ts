@@ -29,6 +29,7 @@ export function toAdapterError(dialect: SqlDialect, error: unknown, what: string
     }
     case 'unavailable':
       return new StorageError(`${database} was busy or unreachable while ${what}`, { cause: error, retryable: true });
+    case 'missing_table':
     case 'other':
       return new StorageError(`${database} failed while ${what}`, { cause: error });
   }

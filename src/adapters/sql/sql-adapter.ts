@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { ClosedError, isTouchlogError } from '../../errors/index.js';
-import type { AdapterCapabilities, AdapterTransaction, MigrationReport, StorageAdapter } from '../contract.js';
+import { ClosedError, isTouchlogError, SchemaNotMigratedError } from '../../errors/index.js';
+import type { AdapterCapabilities, AdapterTransaction, MigrationReport, ScrubReport, StorageAdapter } from '../contract.js';
 import { isSerializationFailure, toAdapterError } from './errors.js';
 import { MIGRATIONS, type SchemaStatement } from './migrations.js';
 import { migrate } from './migrator.js';
@@ -9,7 +9,7 @@ import type { SqlDialect } from './sql-dialect.js';
 import { SqlReader } from './sql-reader.js';
 import { StatementShapes } from './statement-shapes.js';
 import { SqlTransaction } from './sql-transaction.js';
-import type { TouchlogTables } from './tables.js';
+import { TABLES, type TouchlogTables } from './tables.js';
 
 /**
  * What a dialect folder provides to build an adapter: connections and how to use them. The
@@ -30,7 +30,7 @@ export interface SqlBackend {
   /** Idempotent statements applied after the migrations on every `migrate()` (row-level security). */
   readonly policies?: (db: Kysely<any>) => SchemaStatement[];
   /** Makes sure erased data does not linger in free pages or logs (see `StorageAdapter.scrub`). */
-  scrub?(): Promise<void>;
+  scrub?(): Promise<ScrubReport>;
   /** Releases the connections the adapter opened. */
   close(): Promise<void>;
 }
@@ -38,8 +38,10 @@ export interface SqlBackend {
 /** Options every SQL adapter takes. */
 export interface SqlAdapterOptions {
   /**
-   * Brings the schema up to date before the first read or write, as `migrate()` would. Off by
-   * default: production deployments usually migrate explicitly, once, before rolling out.
+   * Brings the schema up to date before the first read or write, as `migrate()` would. On by
+   * default for SQLite (the embedded default: a new file just works), off for PostgreSQL, where
+   * deployments usually migrate explicitly, once, before rolling out. When off, the first read or
+   * write on a schema that is missing or behind fails with `SCHEMA_NOT_MIGRATED`.
    */
   readonly autoMigrate?: boolean;
   /** How many times a transaction that hit a serialization failure or deadlock is run in all; 5 when not given. */
@@ -56,7 +58,8 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
   let closed = false;
   /** Transactions under way, which `close()` lets finish. */
   const running = new Set<Promise<unknown>>();
-  let migration: Promise<MigrationReport> | undefined;
+  /** Settled once the schema is known to be current (checked, or migrated), on first use. */
+  let schemaReady: Promise<unknown> | undefined;
 
   const assertOpen = () => {
     if (closed) throw new ClosedError(`the ${dialect.name} adapter`);
@@ -77,15 +80,26 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
       backend.policies,
     );
 
+  /** Fails with SCHEMA_NOT_MIGRATED unless every migration of this version is applied. */
+  const checkSchema = async (): Promise<void> => {
+    let applied: string[];
+    try {
+      applied = (await backend.readDb.selectFrom(TABLES.migrations).select('name').execute()).map((row) => row.name);
+    } catch (error) {
+      if (dialect.classifyError(error).kind !== 'missing_table') throw toAdapterError(dialect, error, 'reading the schema version');
+      applied = []; // no migration table: a new database
+    }
+    const pending = MIGRATIONS.map((m) => m.name).filter((name) => !applied.includes(name));
+    if (pending.length > 0) throw new SchemaNotMigratedError(dialect.name, pending);
+  };
+
   const ready = async () => {
     assertOpen();
-    if (options.autoMigrate) {
-      migration ??= runMigrations().catch((error: unknown) => {
-        migration = undefined; // let a later call try again
-        throw error;
-      });
-      await migration;
-    }
+    schemaReady ??= (options.autoMigrate ? runMigrations() : checkSchema()).catch((error: unknown) => {
+      schemaReady = undefined; // let a later call (after migrate(), say) try again
+      throw isTouchlogError(error) ? error : toAdapterError(dialect, error, 'migrating the schema');
+    });
+    await schemaReady;
   };
 
   const shapes = new StatementShapes();
@@ -146,7 +160,9 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
     async migrate(): Promise<MigrationReport> {
       assertOpen();
       try {
-        return await runMigrations();
+        const report = await runMigrations();
+        schemaReady = Promise.resolve();
+        return report;
       } catch (error) {
         throw isTouchlogError(error) ? error : toAdapterError(dialect, error, 'migrating the schema');
       }
@@ -154,10 +170,10 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
 
     ...(backend.scrub
       ? {
-          async scrub(): Promise<void> {
+          async scrub(): Promise<ScrubReport> {
             assertOpen();
             try {
-              await backend.scrub!();
+              return await backend.scrub!();
             } catch (error) {
               throw isTouchlogError(error) ? error : toAdapterError(dialect, error, 'scrubbing freed storage');
             }

@@ -11,6 +11,8 @@ export type DriverErrorKind =
   | { readonly kind: 'serialization' }
   /** The database was busy, locked or unreachable: trying again later may succeed. */
   | { readonly kind: 'unavailable' }
+  /** A table the statement names does not exist (a schema not migrated yet). */
+  | { readonly kind: 'missing_table' }
   | { readonly kind: 'other' };
 
 /** Column types of the schema, per dialect. */

@@ -7,6 +7,7 @@ import type { TouchlogTables } from '../sql/tables.js';
 import { inTransaction } from '../sql/transaction-runner.js';
 import { CachingSqliteDatabase, configureConnection, type SqliteDatabaseLike, type SqliteSynchronous } from './sqlite-connection.js';
 import { sqliteDialect } from './sqlite-dialect.js';
+import { LogScrubber, truncateLog } from './log-scrubber.js';
 import { AsyncLock, writeLockFor } from './write-lock.js';
 
 /** Options of {@link sqliteAdapter}: give `filename` or `database`. */
@@ -47,17 +48,16 @@ const isMemoryName = (filename: string) => filename === ':memory:' || filename =
  * - Reads outside transactions run on a second connection and see committed data only. An
  *   in-memory database has one connection; its reads wait for the write in progress.
  * - `PRAGMA synchronous` is set and verified on every connection (`FULL` unless told otherwise).
- * - The schema is created by `migrate()` (or `autoMigrate: true`); {@link sqliteSchemaSql}
- *   gives the same schema as plain SQL.
+ * - The schema is created or brought up to date on first use (`autoMigrate`, on by default here);
+ *   with `autoMigrate: false`, run `migrate()` yourself. {@link sqliteSchemaSql} gives the same
+ *   schema as plain SQL.
  *
  * @example
  * ```ts
  * import { createTouchlog } from 'touchlog';
  * import { sqliteAdapter } from 'touchlog/sqlite';
  *
- * const adapter = sqliteAdapter({ filename: 'crm.db' });
- * await adapter.migrate();
- * const log = createTouchlog({ adapter, tenant: 'acme', actor: 'svc:billing-sync' });
+ * const log = createTouchlog({ adapter: sqliteAdapter({ filename: 'crm.db' }), tenant: 'acme', actor: 'svc:billing-sync' });
  * ```
  */
 export function sqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
@@ -89,9 +89,15 @@ export function sqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
     throw error;
   }
 
-  const writeDb = new Kysely<TouchlogTables>({ dialect: new SqliteDialect({ database: new CachingSqliteDatabase(writer, owned) }) });
-  const readDb = reader ? new Kysely<TouchlogTables>({ dialect: new SqliteDialect({ database: new CachingSqliteDatabase(reader, true) }) }) : writeDb;
+  const writerConnection = new CachingSqliteDatabase(writer, owned);
+  const readerConnection = reader ? new CachingSqliteDatabase(reader, true) : undefined;
+  const writeDb = new Kysely<TouchlogTables>({ dialect: new SqliteDialect({ database: writerConnection }) });
+  const readDb = readerConnection ? new Kysely<TouchlogTables>({ dialect: new SqliteDialect({ database: readerConnection }) }) : writeDb;
   const lock = memory ? new AsyncLock() : writeLockFor(writer.name);
+  // A log left by a process that ended before it could scrub (after an erasure, say) is copied
+  // into the file and truncated now, if nobody else is reading it.
+  if (!memory) truncateLog(writer, settings.busyTimeoutMs);
+  const scrubber = memory ? undefined : new LogScrubber(writer, settings.busyTimeoutMs, lock, writeDb);
 
   return createSqlAdapter(
     {
@@ -105,25 +111,19 @@ export function sqliteAdapter(options: SqliteAdapterOptions): StorageAdapter {
         lock.exclusive(() => writeDb.connection().execute((db) => inTransaction(db, sqliteDialect, work, () => {}))),
       // After an erasure: copy the WAL into the (secure_delete) database file and truncate it, so
       // the erased values survive neither in the log nor in free pages.
-      scrub: memory
-        ? undefined
-        : () =>
-            lock.exclusive(() =>
-              writeDb.connection().execute(async () => {
-                // A reader in another connection can hold back part of the log for a moment.
-                for (let attempt = 0; ; attempt++) {
-                  const [result] = writer.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-                  if (!result || result.busy === 0) return;
-                  if (attempt === 50) throw new StorageError('the SQLite log could not be checkpointed: another connection kept reading');
-                  await new Promise((resolve) => setTimeout(resolve, 20));
-                }
-              }),
-            ),
+      ...(scrubber ? { scrub: () => scrubber.scrub() } : {}),
       async close() {
+        scrubber?.stop();
+        // Kysely closes a connection only once it was used: close both ourselves too, the reader
+        // first, so that the log can be truncated and the writer is the file's last connection
+        // (SQLite then checkpoints and removes the log as it closes).
         if (readDb !== writeDb) await readDb.destroy();
+        readerConnection?.close();
+        if (!memory && owned) truncateLog(writer, settings.busyTimeoutMs);
         await writeDb.destroy();
+        writerConnection.close();
       },
     },
-    options,
+    { ...options, autoMigrate: options.autoMigrate ?? true },
   );
 }

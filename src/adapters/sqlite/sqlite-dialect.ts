@@ -25,6 +25,8 @@ function classifyError(error: unknown): DriverErrorKind {
     return { kind: 'unique', constraint: uniqueConstraint(String((error as Error).message)) };
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { kind: 'unavailable' };
+  // SQLite has no code of its own for it; the message is read to classify, never shown.
+  if (code === 'SQLITE_ERROR' && String((error as Error).message).startsWith('no such table')) return { kind: 'missing_table' };
   return { kind: 'other' };
 }
 
