@@ -1,31 +1,30 @@
 /**
- * PostgreSQL adapter: ingest throughput and timeline page latency, each against raw `pg` doing
- * the same work in the same run. Uses TOUCHLOG_PG_URL, or starts a throwaway embedded server.
+ * The PostgreSQL write path and timeline reads, each as a ratio to raw `pg` doing the same job the
+ * way a user would write it by hand, in the same process. Uses TOUCHLOG_PG_URL, or starts a
+ * throwaway embedded server.
  *
- *   npm run bench:postgres [-- --records 100000 --batch 1000 --big 1000000 --small 1000 --pages 500]
+ *   npm run bench:postgres [-- --records 30000 --batch 1000 --rounds 3 --big 200000 --small 1000 --pages 300 --only ingest,pages]
  *
- * - ingest: `log.ingest` of realistic ~1 KB interactions (validation, ids, customer resolution,
- *   links, timeline entries and the audit chain included), against raw multi-row INSERTs of the
- *   same rows into the same records table (500 rows per statement, one transaction per batch).
- * - pages: 50-entry timeline pages at random positions of a customer with `--big` entries and
- *   one with `--small`, against the raw keyset query on one connection (pg parses the jsonb).
- *   The CPU column counts this process only (not the server); the buffers a page touches show
- *   the server's work per page.
+ * - ingest: `interactions.recordMany` in batches of `--batch` (everything on; batches of 1 000
+ *   rows and more go to the server with COPY), and `ingest` with batches of 10 000 (the bulk
+ *   path), against raw multi-row INSERTs of 500 rows into the one table of bench/sqlite.ts, all in
+ *   one transaction.
+ * - pages: 50-entry timeline pages walked with the cursor, for a customer with `--big`
+ *   interactions and one with `--small`, against the raw keyset query plus parsing of the links.
  *
- * Ratios are printed; nothing here asserts a time.
+ * Rounds alternate raw and touchlog on fresh schemas; medians are reported. The server's own CPU
+ * is not in the CPU figures (it runs in other processes). Nothing here asserts a time.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { monotonicFactory } from 'ulid';
-import { createTouchlog } from 'touchlog';
-import { postgresAdapter, postgresSchemaSql } from 'touchlog/postgres';
-import { benchCustomer, CUSTOMERS } from './data.js';
-import { benchSizes, fillTimeline, ingestThroughput, pageLatencies, pageRows, RAW_COLUMNS, RAW_TABLES, rate, rawRows, type PageCosts, type RawTable } from './sqlite.js';
-import { printTable } from './util.js';
-
+import { createTouchlog, type Touchlog } from 'touchlog';
+import { postgresAdapter } from 'touchlog/postgres';
+import { benchCustomer, CUSTOMERS, START, writePathInteraction } from './data.js';
+import { benchSizes, ms, RAW_COLUMNS, rate, rawIds, rawValues, recordInBatches, startClock, timed, walkPages } from './sqlite.js';
+import { argList, median, percentile, printTable } from './util.js';
 
 /** A server to measure against, and how to stop it. */
 async function server(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -53,129 +52,191 @@ async function server(): Promise<{ url: string; stop(): Promise<void> }> {
   };
 }
 
-/** One multi-row INSERT into `table` of `rows`, each with its values in {@link RAW_COLUMNS} order. */
-async function insertRows(client: pg.Client, table: RawTable, rows: readonly unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
+/** The raw table of bench/sqlite.ts, in PostgreSQL (keys compared byte-wise, as touchlog's). */
+const rawSchemaSql = (schema: string) => `
+  create schema ${schema};
+  create table ${schema}.interactions (
+    tenant_id text collate "C" not null, id text collate "C" not null, customer_id text collate "C" not null,
+    channel text not null, direction text not null, purpose text not null,
+    subject text, summary text, occurred_at text collate "C" not null,
+    source_system text collate "C", source_external_id text collate "C", links text not null,
+    version integer not null, created_at text not null, updated_at text not null,
+    primary key (tenant_id, id),
+    unique (tenant_id, source_system, source_external_id)
+  );
+  create index interactions_timeline on ${schema}.interactions (tenant_id, customer_id, occurred_at, id)`;
+
+/** Raw multi-row INSERTs of `rows` rows (from `values`, one after another) into the raw table. */
+async function insertRaw(client: pg.Client, schema: string, rows: readonly unknown[][]): Promise<void> {
   const values: unknown[] = [];
   const tuples = rows.map((row) => {
     const base = values.length;
     values.push(...row);
     return `(${row.map((_, c) => `$${base + c + 1}`).join(', ')})`;
   });
-  await client.query(`insert into ${table} (${RAW_COLUMNS[table].join(', ')}) values ${tuples.join(', ')}`, values);
+  await client.query(`insert into ${schema}.interactions (${RAW_COLUMNS.join(', ')}) values ${tuples.join(', ')}`, values);
 }
 
-/**
- * Raw pg writing the rows of `tables` (from {@link rawRows}) for each interaction, as multi-row
- * INSERTs of 500 interactions, one transaction per batch of `batch`, into a fresh `schema`.
- */
-async function rawIngest(url: string, schema: string, tables: readonly RawTable[], records: number, batch: number): Promise<number> {
+/** Raw pg: 500-row multi-row INSERTs, all in one transaction. Returns records/s. */
+async function rawIngest(url: string, schema: string, records: number, customers: readonly string[] = Array.from({ length: CUSTOMERS }, rawIds())): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(postgresSchemaSql({ schema }));
-  await client.query(`set search_path = ${schema}`);
-  const newId = monotonicFactory(Math.random);
-  const customers = Array.from({ length: CUSTOMERS }, () => newId());
-  const started = performance.now();
-  for (let done = 0; done < records; done += batch) {
-    await client.query('begin');
-    for (let offset = done; offset < Math.min(records, done + batch); offset += 500) {
-      const rows = Object.fromEntries(tables.map((table) => [table, [] as unknown[][]]));
-      for (let i = offset; i < Math.min(records, done + batch, offset + 500); i++) {
-        const written = rawRows(newId(), customers[i % CUSTOMERS]!, i, tables);
-        for (const table of tables) rows[table]!.push(...written[table]!);
-      }
-      for (const table of tables) await insertRows(client, table, rows[table]!);
-    }
-    await client.query('commit');
+  await client.query(rawSchemaSql(schema));
+  const newId = rawIds();
+  const now = new Date().toISOString();
+  const clock = startClock();
+  await client.query('begin');
+  for (let from = 0; from < records; from += 500) {
+    const rows: unknown[][] = [];
+    for (let i = from; i < Math.min(records, from + 500); i++) rows.push(rawValues(newId(), customers[i % customers.length]!, i, now));
+    await insertRaw(client, schema, rows);
   }
-  const seconds = (performance.now() - started) / 1000;
+  await client.query('commit');
+  const { seconds } = clock();
   await client.end();
   return records / seconds;
 }
 
+async function touchlogOn(url: string, schema: string): Promise<Touchlog> {
+  const adapter = postgresAdapter({ connectionString: url, schema });
+  await adapter.migrate();
+  const log = createTouchlog({ adapter, tenant: 'bench', actor: 'svc:bench' });
+  await log.customers.recordMany(Array.from({ length: CUSTOMERS }, (_, n) => benchCustomer(n)));
+  return log;
+}
+
+async function touchlogRecordMany(url: string, schema: string, records: number, batch: number): Promise<number> {
+  const log = await touchlogOn(url, schema);
+  const clock = startClock();
+  await recordInBatches(log, 0, records, batch);
+  const { seconds } = clock();
+  await log.adapter.close();
+  return records / seconds;
+}
+
+async function touchlogIngest(url: string, schema: string, records: number, batchSize: number): Promise<number> {
+  const log = await touchlogOn(url, schema);
+  function* items() {
+    for (let i = 0; i < records; i++) yield { model: 'interaction' as const, data: writePathInteraction(i) };
+  }
+  const clock = startClock();
+  const report = await log.ingest(items(), { batchSize });
+  const { seconds } = clock();
+  if (report.created !== records) throw new Error(`ingest created ${report.created} of ${records}`);
+  await log.adapter.close();
+  return records / seconds;
+}
+
+async function pages(url: string, sizes: ReturnType<typeof benchSizes>, round: string): Promise<Array<[string, string]>> {
+  const log = await touchlogOn(url, `bench_pages_${round}`);
+  const rawSchema = `bench_pages_raw_${round}`;
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  await raw.query(rawSchemaSql(rawSchema));
+  const newId = rawIds();
+  const now = new Date().toISOString();
+  const rows: Array<[string, string]> = [];
+  const results: Record<string, number> = {};
+  for (const [label, count] of [
+    ['small', sizes.small],
+    ['big', sizes.big],
+  ] as const) {
+    const { record: customer } = await log.customers.record({ displayName: `${label} customer`, identifiers: [{ type: 'external', system: 'erp', value: `P-${label}` }] });
+    const rawCustomer = newId();
+    console.log(`  writing ${count.toLocaleString('en-US')} interactions for the ${label} customer (touchlog, then raw)...`);
+    const item = (i: number) => ({ ...writePathInteraction(i), customer: { id: customer.id }, source: { system: 'crm', externalId: `${label}-${i}` } });
+    await recordInBatches(log, 0, count, 5_000, item);
+    await raw.query('begin');
+    for (let from = 0; from < count; from += 500) {
+      const batch: unknown[][] = [];
+      for (let i = from; i < Math.min(count, from + 500); i++) {
+        const values = rawValues(newId(), rawCustomer, i, now);
+        values[10] = `${label}-${i}`;
+        batch.push(values);
+      }
+      await insertRaw(raw, rawSchema, batch);
+    }
+    await raw.query('commit');
+    await raw.query(`analyze ${rawSchema}.interactions; analyze bench_pages_${round}.touchlog_records`);
+    const { latencies, cpu } = await walkPages(sizes.pages / 5, 5, { first: START, last: START + (count - 1) * 60_000, step: 60_000 }, {
+      touchlog: async (from, n, onPage) => {
+        let cursor: string | undefined;
+        for (let p = 0; p < n; p++) {
+          const result = await timed(() => log.timeline(customer.id, cursor ? { limit: 50, cursor } : { from, limit: 50 }), onPage);
+          if (result.items.length !== 50 || !result.nextCursor) throw new Error('a page came back short');
+          cursor = result.nextCursor;
+        }
+      },
+      raw: async (from, n, onPage) => {
+        let after = [from, ''];
+        for (let p = 0; p < n; p++) {
+          const found = await timed(async () => {
+            const { rows: page } = await raw.query<{ links: string; occurred_at: string; id: string }>(
+              `select * from ${rawSchema}.interactions where tenant_id = $1 and customer_id = $2 and (occurred_at, id) > ($3, $4) order by occurred_at, id limit 50`,
+              ['bench', rawCustomer, after[0], after[1]],
+            );
+            for (const row of page) (row as { links: unknown }).links = JSON.parse(row.links);
+            return page;
+          }, onPage);
+          if (found.length !== 50) throw new Error('a raw page came back short');
+          after = [found[49]!.occurred_at, found[49]!.id];
+        }
+      },
+    });
+    for (const [name, values] of Object.entries(latencies)) {
+      results[`${name} ${label}`] = median(values);
+      rows.push([`${name}, ${label} (${count.toLocaleString('en-US')} entries): median / p99 (CPU here)`, `${ms(median(values))} / ${ms(percentile(values, 99))} (${ms(median(cpu[name]!))})`]);
+    }
+  }
+  await raw.end();
+  await log.adapter.close();
+  rows.push(['touchlog / raw, small (bar <= 1.5, goal 1.2)', (results['touchlog small']! / results['raw small']!).toFixed(2)]);
+  rows.push(['touchlog / raw, big (bar <= 1.5, goal 1.2)', (results['touchlog big']! / results['raw big']!).toFixed(2)]);
+  rows.push(['touchlog big / small (flat = 1)', (results['touchlog big']! / results['touchlog small']!).toFixed(2)]);
+  return rows;
+}
+
 async function main(): Promise<void> {
   const sizes = benchSizes();
+  const only = argList('only', ['ingest', 'pages']);
   const db = await server();
-  const schema = 'bench_touchlog';
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
+  const schemas: string[] = [];
+  const fresh = (name: string) => {
+    schemas.push(name);
+    return name;
+  };
   try {
-    await admin.query(`drop schema if exists ${schema} cascade; drop schema if exists bench_raw cascade; drop schema if exists bench_raw_rows cascade`);
-    // ---- ingest
-    const adapter = postgresAdapter({ connectionString: db.url, schema });
-    await adapter.migrate();
-    const log = createTouchlog({ adapter, tenant: 'bench', actor: 'svc:bench' });
-    await log.customers.recordMany(Array.from({ length: CUSTOMERS }, (_, n) => benchCustomer(n)));
-    console.log(`ingesting ${sizes.records} interactions through touchlog...`);
-    const touchlogRate = await ingestThroughput(log, sizes.records, sizes.batch);
-    console.log('inserting the same rows with raw pg multi-row INSERTs...');
-    const rawRate = await rawIngest(db.url, 'bench_raw', ['touchlog_records'], sizes.records, sizes.batch);
-    console.log('writing the same rows touchlog writes with raw pg...');
-    const sameRowsRate = await rawIngest(db.url, 'bench_raw_rows', RAW_TABLES, sizes.records, sizes.batch);
-    printTable(`postgres ingest: ${sizes.records} interactions, batches of ${sizes.batch}`, [
-      ['touchlog ingest (validation, ids, links, timeline, audit)', rate(touchlogRate)],
-      ['raw pg: records-table multi-row INSERT only (500 rows per statement)', rate(rawRate)],
-      ['raw pg: record + link + timeline + audit rows, multi-row INSERTs', rate(sameRowsRate)],
-      ['ratio touchlog / raw records-only (target >= 0.40)', `${(touchlogRate / rawRate).toFixed(2)}`],
-      ['ratio touchlog / raw same rows', `${(touchlogRate / sameRowsRate).toFixed(2)}`],
-    ]);
-
-    // ---- timeline pages
-    const { record: big } = await log.customers.record({ displayName: 'Big customer' });
-    const { record: small } = await log.customers.record({ displayName: 'Small customer' });
-    console.log(`\nwriting ${sizes.big} timeline entries for one customer and ${sizes.small} for another...`);
-    const setupStarted = performance.now();
-    const bigRange = await fillTimeline(adapter, 'bench', big.id, sizes.big);
-    const smallRange = await fillTimeline(adapter, 'bench', small.id, sizes.small);
-    await admin.query(`analyze ${schema}.touchlog_timeline; analyze ${schema}.touchlog_records`);
-    const setupSeconds = (performance.now() - setupStarted) / 1000;
-    console.log(`  (${setupSeconds.toFixed(1)} s: ${rate((sizes.big + sizes.small) / setupSeconds)} through the adapter alone, with links and timeline entries)`);
-
-    const raw = new pg.Client({ connectionString: db.url });
-    await raw.connect();
-    const rawPage = async (customerId: string, from: string) =>
-      (
-        await raw.query(
-          `select r.*, t.entry_id, t.at as entry_at, t.kind as entry_kind from ${schema}.touchlog_timeline t
-             join ${schema}.touchlog_records r on r.tenant_id = t.tenant_id and r.id = t.record_id
-            where t.tenant_id = $1 and t.customer_id = $2 and t.at >= $3 order by t.at, t.entry_id limit 51`,
-          ['bench', customerId, from],
-        )
-      ).rows.length;
-    // Work per page, independent of caching: buffers the raw page query touches (EXPLAIN BUFFERS).
-    const buffersPerPage = async (customerId: string, range: { first: number; last: number }) => {
-      const from = new Date((range.first + range.last) / 2).toISOString();
-      const { rows: plan } = await raw.query(
-        `explain (analyze, buffers, format json) select r.*, t.entry_id from ${schema}.touchlog_timeline t
-           join ${schema}.touchlog_records r on r.tenant_id = t.tenant_id and r.id = t.record_id
-          where t.tenant_id = $1 and t.customer_id = $2 and t.at >= $3 order by t.at, t.entry_id limit 51`,
-        ['bench', customerId, from],
-      );
-      const top = (plan[0] as { 'QUERY PLAN': Array<{ Plan: Record<string, number> }> })['QUERY PLAN'][0]!.Plan;
-      return (top['Shared Hit Blocks'] ?? 0) + (top['Shared Read Blocks'] ?? 0);
-    };
-    const buffers = { big: await buffersPerPage(big.id, bigRange), small: await buffersPerPage(small.id, smallRange) };
-
-    const results: Record<string, PageCosts> = {};
-    for (const [label, customer, range] of [
-      ['big', big.id, bigRange],
-      ['small', small.id, smallRange],
-    ] as const) {
-      const measured = await pageLatencies(sizes.pages, range, {
-        touchlog: async (from) => (await log.timeline(customer, { from, limit: 50 })).items.length,
-        raw: (from) => rawPage(customer, from),
-      });
-      results[`touchlog ${label}`] = measured['touchlog']!;
-      results[`raw ${label}`] = measured['raw']!;
+    if (only.includes('ingest')) {
+      const raw: number[] = [];
+      const many: number[] = [];
+      const bulk: number[] = [];
+      for (let round = 0; round < sizes.rounds; round++) {
+        console.log(`ingest round ${round + 1} of ${sizes.rounds}: raw, recordMany, ingest (${sizes.records.toLocaleString('en-US')} interactions)...`);
+        raw.push(await rawIngest(db.url, fresh(`bench_raw_${round}`), sizes.records));
+        many.push(await touchlogRecordMany(db.url, fresh(`bench_many_${round}`), sizes.records, sizes.batch));
+        bulk.push(await touchlogIngest(db.url, fresh(`bench_bulk_${round}`), sizes.records, 10_000));
+      }
+      const r = median(raw);
+      printTable(`postgres ingest: ${sizes.records.toLocaleString('en-US')} interactions, median of ${sizes.rounds} rounds`, [
+        [`touchlog interactions.recordMany, batches of ${sizes.batch} (COPY from 1 000 rows)`, rate(median(many))],
+        ['touchlog ingest, batches of 10 000 (COPY)', rate(median(bulk))],
+        ['raw pg, one table, 500-row multi-row INSERTs, one transaction', rate(r)],
+        ['ratio recordMany / raw (bar >= 0.3, goal 0.5)', (median(many) / r).toFixed(2)],
+        ['ratio ingest 10 000 / raw', (median(bulk) / r).toFixed(2)],
+        ['rounds, recordMany / raw', many.map((m, i) => (m / raw[i]!).toFixed(2)).join(', ')],
+      ]);
     }
-    await raw.end();
-    const rows = pageRows(results);
-    rows.push(['buffers touched per page, big / small', `${buffers.big} / ${buffers.small}`]);
-    printTable(`postgres timeline pages of 50: ${sizes.big} vs ${sizes.small} entries, ${sizes.pages} pages each at random positions`, rows);
-    await adapter.close();
-    await admin.query(`drop schema if exists ${schema} cascade; drop schema if exists bench_raw cascade; drop schema if exists bench_raw_rows cascade`);
+    if (only.includes('pages')) {
+      console.log('\ntimeline pages...');
+      const round = String(Date.now());
+      fresh(`bench_pages_${round}`);
+      fresh(`bench_pages_raw_${round}`);
+      printTable(`postgres timeline pages of 50 walked with the cursor, ${sizes.pages} pages per customer`, await pages(db.url, sizes, round));
+    }
   } finally {
+    for (const schema of schemas) await admin.query(`drop schema if exists ${schema} cascade`);
     await admin.end();
     await db.stop();
   }

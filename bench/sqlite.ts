@@ -153,7 +153,7 @@ async function touchlogOn(filename: string): Promise<Touchlog> {
   return log;
 }
 
-async function recordInBatches(log: Touchlog, first: number, count: number, batch: number, item: (i: number) => unknown = writePathInteraction): Promise<void> {
+export async function recordInBatches(log: Touchlog, first: number, count: number, batch: number, item: (i: number) => unknown = writePathInteraction): Promise<void> {
   for (let from = first; from < first + count; from += batch) {
     const size = Math.min(batch, first + count - from);
     const results = await log.interactions.recordMany(Array.from({ length: size }, (_, k) => item(from + k)));
@@ -230,7 +230,7 @@ export async function walkPages(
 }
 
 /** Times one page read: wall-clock and this process's CPU time, in ms. */
-async function timed<T>(read: () => Promise<T> | T, onPage: (ms: number, cpuMs: number) => void): Promise<T> {
+export async function timed<T>(read: () => Promise<T> | T, onPage: (ms: number, cpuMs: number) => void): Promise<T> {
   const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await read();

@@ -6,7 +6,8 @@ import { createSqlAdapter, type SqlAdapterOptions } from '../sql/sql-adapter.js'
 import type { TouchlogTables } from '../sql/tables.js';
 import { inTransaction } from '../sql/transaction-runner.js';
 import { postgresDialect } from './postgres-dialect.js';
-import { kyselyPool, singleClientPool, type PostgresPoolLike } from './postgres-pool.js';
+import { CopyIn, copyChunks } from './copy.js';
+import { kyselyPool, singleClientPool, type PostgresClientLike, type PostgresPoolLike } from './postgres-pool.js';
 import { rowLevelSecurityStatements, setTenant } from './row-level-security.js';
 
 /** Options of {@link postgresAdapter}: give `pool` or `connectionString`. */
@@ -19,6 +20,14 @@ export interface PostgresAdapterOptions extends SqlAdapterOptions {
   readonly maxConnections?: number;
   /** The schema that holds touchlog's tables (created by `migrate()` when missing); the connection's default when not given. */
   readonly schema?: string;
+  /**
+   * Rows from which a write uses `COPY ... FROM STDIN` instead of multi-row INSERTs: an ingest
+   * batch of that many records (and their links and audit entries) goes to the server as one
+   * stream. 1 000 when not given; `Infinity` never copies. COPY needs a `pg` client (the pool's
+   * own) and is not used with `rowLevelSecurity` (PostgreSQL refuses COPY FROM under row-level
+   * security).
+   */
+  readonly copyFrom?: number;
   /**
    * Enforces tenant isolation in the database too, as defence in depth: `migrate()` enables
    * row-level security with a policy per table, and every statement runs in a transaction that
@@ -52,6 +61,9 @@ export interface PostgresAdapterOptions extends SqlAdapterOptions {
  * const log = createTouchlog({ adapter, tenant: 'acme', actor: 'svc:billing-sync' });
  * ```
  */
+/** An identifier, double-quoted. */
+const escapeIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
 export function postgresAdapter(options: PostgresAdapterOptions): StorageAdapter {
   if ((options.pool === undefined) === (options.connectionString === undefined)) {
     throw new ValidationError('postgres adapter options', [
@@ -70,6 +82,9 @@ export function postgresAdapter(options: PostgresAdapterOptions): StorageAdapter
   const withSchema = (db: Kysely<TouchlogTables>) => (options.schema === undefined ? db : db.withSchema(options.schema));
   const readDb = withSchema(new Kysely<TouchlogTables>({ dialect: new PostgresDialect({ pool: kyselyPool(pool) }) }));
   const rls = options.rowLevelSecurity === true;
+  /** The client each transaction's Kysely instance runs on, for COPY. */
+  const clients = new WeakMap<Kysely<TouchlogTables>, PostgresClientLike>();
+  const table = (name: string) => (options.schema === undefined ? escapeIdentifier(name) : `${escapeIdentifier(options.schema)}.${escapeIdentifier(name)}`);
 
   return createSqlAdapter(
     {
@@ -88,6 +103,7 @@ export function postgresAdapter(options: PostgresAdapterOptions): StorageAdapter
         client.on?.('error', onError);
         try {
           const db = withSchema(new Kysely<TouchlogTables>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) }));
+          clients.set(db, client);
           return await inTransaction(db, dialect, work, (error) => (broken = error));
         } finally {
           // A client that could not even roll back may still be inside the transaction: destroy it.
@@ -96,6 +112,20 @@ export function postgresAdapter(options: PostgresAdapterOptions): StorageAdapter
         }
       },
       ...(rls ? { tenantContext: setTenant, policies: (db) => rowLevelSecurityStatements(db, options.schema) } : {}),
+      ...(rls || options.copyFrom === Number.POSITIVE_INFINITY
+        ? {}
+        : {
+            bulkInsertFrom: options.copyFrom ?? 1_000,
+            async bulkInsert(db, name, columns, values) {
+              const client = clients.get(db);
+              // COPY speaks pg's own protocol: only with pg's client (a pool of another driver inserts).
+              if (!(client instanceof pg.Client)) return false;
+              const copy = new CopyIn(`copy ${table(name)} (${columns.map(escapeIdentifier).join(', ')}) from stdin`, copyChunks(values, columns.length));
+              (client as unknown as { query(copy: CopyIn): unknown }).query(copy);
+              await copy.done;
+              return true;
+            },
+          }),
       async close() {
         await readDb.destroy();
         await ownedPool?.end();

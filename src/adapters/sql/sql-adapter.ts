@@ -29,6 +29,13 @@ export interface SqlBackend {
   readonly tenantContext?: TenantContext;
   /** Idempotent statements applied after the migrations on every `migrate()` (row-level security). */
   readonly policies?: (db: Kysely<any>) => SchemaStatement[];
+  /**
+   * Writes many rows into `table` faster than multi-row INSERTs can (PostgreSQL: COPY), inside
+   * the transaction `db` belongs to. Returns `false` when it cannot here (the caller then inserts).
+   */
+  bulkInsert?(db: Kysely<TouchlogTables>, table: string, columns: readonly string[], values: readonly unknown[]): Promise<boolean>;
+  /** Rows from which {@link bulkInsert} is used instead of INSERT statements. */
+  readonly bulkInsertFrom?: number;
   /** Makes sure erased data does not linger in free pages or logs (see `StorageAdapter.scrub`). */
   scrub?(): Promise<ScrubReport>;
   /** Releases the connections the adapter opened. */
@@ -103,13 +110,14 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
   };
 
   const shapes = new StatementShapes();
+  const bulk = backend.bulkInsert ? { insert: backend.bulkInsert.bind(backend), from: backend.bulkInsertFrom ?? 1_000 } : undefined;
   const reader = new SqlReader(dialect, new CommittedScope(dialect, backend.readDb, ready, backend.tenantContext), shapes);
 
   async function runOnce<T>(fn: (tx: AdapterTransaction) => Promise<T>): Promise<T> {
     return backend.runTransaction(async (db) => {
       const scope = new TransactionScope(dialect, db, backend.tenantContext);
       try {
-        const result = await fn(new SqlTransaction(dialect, scope, shapes));
+        const result = await fn(new SqlTransaction(dialect, scope, shapes, bulk));
         if (scope.failure !== undefined) throw scope.failure;
         return result;
       } catch (error) {

@@ -18,6 +18,9 @@ import type { SqlDialect } from './sql-dialect.js';
 import { SqlReader } from './sql-reader.js';
 import { COLUMNS, TABLES, type TouchlogTables } from './tables.js';
 
+/** See `SqlBackend.bulkInsert`. */
+type BulkInsert = (db: Kysely<TouchlogTables>, table: string, columns: readonly string[], values: readonly unknown[]) => Promise<boolean>;
+
 /** Parameters kept free in a multi-row statement for the tenant and the like. */
 const RESERVED_PARAMETERS = 4;
 
@@ -35,6 +38,8 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
     dialect: SqlDialect,
     protected override readonly scope: TransactionScope,
     shapes: StatementShapes,
+    /** A faster way to write many rows (PostgreSQL COPY), and from how many rows to use it. */
+    private readonly bulk?: { readonly insert: BulkInsert; readonly from: number },
   ) {
     super(dialect, scope, shapes);
     const per = (columns: readonly string[]) => rowsPerStatement(dialect.maxParameters, columns.length, RESERVED_PARAMETERS);
@@ -55,14 +60,26 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
   async insertRecords(tenant: string, writes: readonly RecordWrite[]): Promise<void> {
     if (writes.length === 0) return;
     await this.scope.run(tenant, 'inserting records', async (db) => {
-      for (let from = 0; from < writes.length; from += this.rowsPer.records) {
-        const to = Math.min(writes.length, from + this.rowsPer.records);
-        const parameters: unknown[] = [];
-        for (let i = from; i < to; i++) pushRecordValues(parameters, tenant, writes[i]!);
-        await this.shapes.insertRows(db, 'touchlog_records', COLUMNS.records, to - from, parameters);
+      if (!(await this.bulkInserted(db, 'touchlog_records', COLUMNS.records, writes.length, () => {
+        const values: unknown[] = [];
+        for (const write of writes) pushRecordValues(values, tenant, write);
+        return values;
+      }))) {
+        for (let from = 0; from < writes.length; from += this.rowsPer.records) {
+          const to = Math.min(writes.length, from + this.rowsPer.records);
+          const parameters: unknown[] = [];
+          for (let i = from; i < to; i++) pushRecordValues(parameters, tenant, writes[i]!);
+          await this.shapes.insertRows(db, 'touchlog_records', COLUMNS.records, to - from, parameters);
+        }
       }
       await this.insertDerived(db, tenant, writes);
     });
+  }
+
+  /** Writes `rows` rows (their values from `values()`) with the bulk path when there is one and they are enough; `false` otherwise. */
+  private async bulkInserted(db: Kysely<TouchlogTables>, table: string, columns: readonly string[], rows: number, values: () => unknown[]): Promise<boolean> {
+    if (!this.bulk || rows < this.bulk.from) return false;
+    return this.bulk.insert(db, table, columns, values());
   }
 
   /** Inserts the links and timeline entries of records. */
@@ -84,6 +101,11 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
     push: (out: unknown[], write: RecordWrite) => number,
   ): Promise<void> {
     const width = columns.length;
+    if (this.bulk && writes.length >= this.bulk.from) {
+      const values: unknown[] = [];
+      for (const write of writes) push(values, write);
+      if (values.length / width >= this.bulk.from && (await this.bulk.insert(db, table, columns, values))) return;
+    }
     let parameters: unknown[] = [];
     let rows = 0;
     for (const write of writes) {
@@ -232,11 +254,16 @@ export class SqlTransaction extends SqlReader implements AdapterTransaction {
 
   async appendAudit(tenant: string, rows: readonly AuditRow[], head: AuditHeadRow): Promise<void> {
     await this.scope.run(tenant, 'appending to the audit trail', async (db) => {
-      for (let from = 0; from < rows.length; from += this.rowsPer.audit) {
-        const to = Math.min(rows.length, from + this.rowsPer.audit);
-        const parameters: unknown[] = [];
-        for (let i = from; i < to; i++) parameters.push(tenant, rows[i]!.seq, rows[i]!.entityId, rows[i]!.entry);
-        await this.shapes.insertRows(db, 'touchlog_audit', COLUMNS.audit, to - from, parameters);
+      const values = (from: number, to: number) => {
+        const out: unknown[] = [];
+        for (let i = from; i < to; i++) out.push(tenant, rows[i]!.seq, rows[i]!.entityId, rows[i]!.entry);
+        return out;
+      };
+      if (!(await this.bulkInserted(db, 'touchlog_audit', COLUMNS.audit, rows.length, () => values(0, rows.length)))) {
+        for (let from = 0; from < rows.length; from += this.rowsPer.audit) {
+          const to = Math.min(rows.length, from + this.rowsPer.audit);
+          await this.shapes.insertRows(db, 'touchlog_audit', COLUMNS.audit, to - from, values(from, to));
+        }
       }
       await db
         .insertInto('touchlog_audit_heads')
