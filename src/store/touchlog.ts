@@ -6,6 +6,7 @@ import type { DedupeOptions } from './dedupe.js';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
 import { isStorableText, isUlid } from '../models/primitives.js';
 import { createAuditApi, type AuditApi } from './audit-api.js';
+import { createChangesApi, type ChangesApi } from './changes.js';
 import { checkLinkTarget, type LinkTarget } from './collection.js';
 import { Communications } from './communications.js';
 import { decodeCursor, fetchPage, pageLimit, pageOrder, type Page, type PageOptions } from './cursor.js';
@@ -88,6 +89,12 @@ export interface Touchlog {
   readonly retention: RetentionApi;
   /** Payment behaviour, interaction signals, risk, credit review and the collections worklist. See docs/scoring. */
   readonly score: ScoreApi;
+  /**
+   * The tenant's durable feed of committed changes, in commit order, readable from a cursor: for
+   * webhook dispatchers and caches that must resume after a restart without missing or repeating
+   * anything. See docs/sync.md.
+   */
+  readonly changes: ChangesApi;
   /** Bulk path for inputs of any size and any models: see {@link IngestOptions}. */
   ingest(source: Iterable<IngestItem> | AsyncIterable<IngestItem>, options?: IngestOptions): Promise<IngestReport>;
   /**
@@ -192,6 +199,7 @@ function bind(ctx: StoreContext): Touchlog {
     audit: createAuditApi(ctx),
     sla: createSlaApi(ctx),
     retention: createRetentionApi(ctx),
+    changes: createChangesApi(ctx),
     ingest: (source, ingestOptions) => ingest(ctx, source, ingestOptions),
     async linked(target, pageOptions) {
       pageOptions = optionsOf(pageOptions, 'link lookup');
