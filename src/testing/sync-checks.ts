@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Change } from '../store/changes.js';
+import { sourceDigestOf, type ReconcileDifference } from '../store/reconcile.js';
 import type { Touchlog } from '../store/touchlog.js';
 import { rejectsWith, type ConformanceCheck } from './checks.js';
 import { sample } from './fixtures.js';
@@ -91,6 +92,62 @@ export const SYNC_CHECKS: readonly ConformanceCheck[] = [
       assert.deepEqual(subjects, customers.map((c) => c.id).sort());
       assert.deepEqual(await h.adapter.scanSubjectKeys(h.newTenant(), { limit: 10 }), []);
       assert.deepEqual(await h.adapter.scanIdentifiers(h.newTenant(), { limit: 10 }), []);
+    },
+  },
+
+  {
+    group: 'sources',
+    name: 'reconciles a source list: missing, extra in the window, newer, older, other content, erased, repeated',
+    async run(h) {
+      const log = h.log();
+      const { record: customer } = await log.customers.record(sample.customer(1, { source: { system: 'crm', externalId: 'contact-1' } }));
+      const { record: gone } = await log.customers.record(sample.customer(2, { source: { system: 'crm', externalId: 'contact-2' } }));
+      const call = (id: string, n: number, version: number, occurredAt = `2026-03-${String(n).padStart(2, '0')}T10:00:00Z`) =>
+        sample.interaction(customer.id, n, { occurredAt, source: { system: 'crm', externalId: id, version } });
+      const stored = await log.interactions.recordMany([call('case-1', 1, 1), call('case-2', 2, 2), call('case-3', 3, 1), call('case-4', 4, 1), call('case-old', 5, 1, '2025-01-01T00:00:00Z'), call('case-6', 6, 1)]);
+      const byId = new Map(stored.map((r) => [r.record.source!.externalId, r.record.id]));
+      const erasedCall = (await log.interactions.record(sample.interaction(gone.id, 7, { source: { system: 'crm', externalId: 'case-7' } }))).record;
+      await log.interactions.record(sample.interaction(customer.id, 8, { source: { system: 'phone', externalId: 'case-9' } })); // another system
+      await log.customers.erase(gone.id, { reason: 'request' });
+
+      const changed = call('case-4', 4, 1);
+      const source = [
+        'case-1',
+        { externalId: 'case-2', version: 3 },            // newer at the source
+        { externalId: 'case-3', version: 0 },            // older at the source
+        { externalId: 'case-4', version: 1, digest: sourceDigestOf('interaction', { ...changed, summary: 'edited at the source' }) },
+        { externalId: 'case-6', version: 1, digest: sourceDigestOf('interaction', call('case-6', 6, 1)) },
+        'case-7',                                        // erased here
+        'case-8',                                        // missing here
+        'case-8',                                        // listed twice
+        'contact-1',
+      ];
+      const report = await log.reconcile([...source].reverse(), { system: 'crm', models: ['interaction', 'customer'], from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' });
+      const shown = report.differences.map((d: ReconcileDifference) => [d.kind, d.externalId, 'reason' in d ? d.reason : 'id' in d ? d.id : undefined]);
+      assert.deepEqual(shown, [
+        ['differs', 'case-2', 'source_newer'],
+        ['differs', 'case-3', 'source_older'],
+        ['differs', 'case-4', 'content'],
+        ['erased', 'case-7', erasedCall.id],
+        ['missing', 'case-8', undefined],
+        ['duplicate', 'case-8', undefined],
+      ]);
+      assert.deepEqual(
+        { listed: report.listed, stored: report.stored, matched: report.matched, missing: report.missing, extra: report.extra, differs: report.differs, erased: report.erased, duplicate: report.duplicate, inSync: report.inSync },
+        { listed: 9, stored: 6, matched: 3, missing: 1, extra: 0, differs: 3, erased: 1, duplicate: 1, inSync: false },
+        'case-old is outside the window and not listed: not reported; the erased customer is not "extra"',
+      );
+      const unwindowed = await log.reconcile(['case-1', 'case-2', 'case-3', 'case-4', 'case-6', 'case-7'], { system: 'crm', models: ['interaction'], sorted: true });
+      assert.deepEqual(unwindowed.differences.map((d) => [d.kind, d.externalId, 'id' in d ? d.id : undefined]), [
+        ['erased', 'case-7', erasedCall.id],
+        ['extra', 'case-old', byId.get('case-old')],
+      ]);
+      assert.equal(unwindowed.inSync, false);
+      const all = await log.reconcile(['case-1', 'case-2', 'case-3', 'case-4', 'case-6', 'case-old', 'contact-1'], { system: 'crm', sorted: true });
+      assert.equal(all.inSync, true, 'versions alone: nothing to report');
+      await rejectsWith(log.reconcile(['case-2', 'case-1'], { system: 'crm', sorted: true }), 'VALIDATION_FAILED');
+      await rejectsWith(log.reconcile([{ externalId: '' }], { system: 'crm' }), 'VALIDATION_FAILED');
+      await rejectsWith(log.reconcile([], { system: 'CRM!' }), 'VALIDATION_FAILED');
     },
   },
 
