@@ -50,3 +50,14 @@ export {
 } from './export.js';
 export { parseCustomerRef, resolveCustomerRef } from './customer-ref.js';
 export { summariseTimelineEntry, type EntrySummary } from './describe.js';
+export {
+  exportRestorable,
+  readRestorable,
+  restoreTenant,
+  RESTORABLE_FORMAT,
+  RESTORABLE_VERSION,
+  type RestorableExportOptions,
+  type RestoreTenantOptions,
+  type RestoreReport,
+  type SnapshotCounts,
+} from './restorable.js';

@@ -5,11 +5,15 @@
  * @module
  */
 import assert from 'node:assert/strict';
+import { memoryAdapter } from '../adapters/memory/memory-adapter.js';
+import { exportRestorable, restoreTenant } from '../interop/restorable.js';
 import type { Change } from '../store/changes.js';
+import { createTouchlog } from '../store/touchlog.js';
 import { sourceDigestOf, type ReconcileDifference } from '../store/reconcile.js';
 import type { Touchlog } from '../store/touchlog.js';
 import { rejectsWith, type ConformanceCheck } from './checks.js';
 import { sample } from './fixtures.js';
+import { steppingClock } from './harness.js';
 
 /** Every change of a tenant's feed, read in pages of `limit`. */
 async function readFeed(log: Touchlog, limit = 1000, after?: string): Promise<{ changes: Change[]; cursor: string }> {
@@ -318,6 +322,51 @@ export const SYNC_CHECKS: readonly ConformanceCheck[] = [
       for (const change of changes) {
         assert.deepEqual(Object.keys(change).sort(), ['action', 'actor', 'at', 'cursor', 'id', 'model', 'seq', 'tenant', 'version'].filter((key) => key !== 'version' || 'version' in change));
       }
+    },
+  },
+
+  // --------------------------------------------------------------------------------------- restore
+  {
+    group: 'restore',
+    name: 'takes a restorable export into an empty tenant whole, writes nothing the second time, and refuses a tampered one',
+    async run(h) {
+      const tenant = h.newTenant();
+      const original = createTouchlog({ adapter: memoryAdapter(), tenant, actor: 'svc:origin', clock: steppingClock() });
+      const { record: a } = await original.customers.record(sample.customer(1, { source: { system: 'crm', externalId: 'A-1' } }));
+      const { record: b } = await original.customers.record(sample.customer(2));
+      const { record: call } = await original.interactions.record(sample.interaction(a.id, 1, { summary: 'Promised to pay on the 9th' }));
+      await original.interactions.update(call.id, { summary: 'Paid on the 9th' });
+      await original.communications.record(sample.communication(b.id, 2));
+      await original.finance.record(sample.invoice(b.id, 3));
+      await original.followUps.record(sample.followUp(a.id, 4));
+      await original.customers.merge(b.id, { into: a.id });
+      const { record: c } = await original.customers.record(sample.customer(3, { source: { system: 'crm', externalId: 'C-3' } }));
+      await original.interactions.record(sample.interaction(c.id, 5, { source: { system: 'crm', externalId: 'CASE-5' } }));
+      await original.customers.erase(c.id, { reason: 'request' });
+      let text = '';
+      for await (const line of exportRestorable(original)) text += line;
+      const input = (value: string) => (async function* () {
+        yield value;
+      })();
+
+      const copy = h.log(tenant);
+      const report = await restoreTenant(copy, input(text));
+      assert.equal(report.outcome, 'restored');
+      assert.deepEqual(await copy.audit.head(), await original.audit.head());
+      const verification = await copy.audit.verify();
+      assert.equal(verification.ok, true, verification.problem?.message);
+      assert.deepEqual((await copy.timeline(a.id, { limit: 100 })).items, (await original.timeline(a.id, { limit: 100 })).items);
+      assert.deepEqual(await copy.audit.history(call.id), await original.audit.history(call.id), 'sealed values read back with the restored data keys');
+      assert.deepEqual((await copy.linked({ kind: 'invoice', ref: 'INV-3' })).items, (await original.linked({ kind: 'invoice', ref: 'INV-3' })).items);
+      assert.equal((await copy.customers.resolve({ type: 'external', system: 'erp', value: 'C-1001' }))?.id, a.id);
+      assert.equal((await restoreTenant(copy, input(text))).outcome, 'unchanged');
+
+      const tampered = h.log(h.newTenant());
+      const forged = text.replace(new RegExp(`"tenant":"${tenant}"`), `"tenant":"${tampered.tenant}"`);
+      await rejectsWith(restoreTenant(tampered, input(forged)), 'INTEGRITY_VIOLATION'); // entries are hashed with their tenant
+      assert.equal(await h.adapter.getAuditHead(tampered.tenant), undefined, 'nothing restored');
+      assert.deepEqual(await h.adapter.scanRecords(tampered.tenant, { limit: 1 }), []);
+      await rejectsWith(restoreTenant(h.log(h.newTenant()), input(text)), 'TENANT_MISMATCH');
     },
   },
 ];
