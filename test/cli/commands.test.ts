@@ -110,7 +110,7 @@ describe('counts and dates in words', () => {
     writeFileSync(file, `${sampleNdjson().split('\n')[1]}\n`);
     expect((await touchlog(['--db', one, 'import', file])).stdout).toContain(': 1 record — 1 created');
     expect((await touchlog(['--db', one, 'worklist', '--as-of', AS_OF])).stdout).toMatch(/^Collections worklist as of 2026-06-01: 1 customer scored; the top 0 by amount at risk\nNobody owes anything past due\.\n$/);
-    expect((await touchlog(['--db', one, 'verify'])).stdout).toMatch(/^Audit trail verified: 1 entry, head #1 /);
+    expect((await touchlog(['--db', one, 'verify'])).stdout).toMatch(/^Audit trail verified: 1 entry, 1 record checked against the entries that last wrote them, head #1:/);
     expect((await touchlog(['--db', one, 'export', '--out', join(dir, 'one-export.ndjson')])).stdout).toBe(`Exported tenant default: 1 line to ${join(dir, 'one-export.ndjson')}\n`);
   });
 
