@@ -46,7 +46,8 @@ export const SYNC_CHECKS: readonly ConformanceCheck[] = [
       await h.log().interactions.record(sample.interaction(customer.id, 99, { customer: { type: 'email', value: 'x@y.example' }, source: { system: 'crm', externalId: 'a-0' } }), { createMissingCustomers: true });
 
       const seen: string[] = [];
-      for (let after: string | undefined; ; ) {
+      for (let after: string | undefined, pages = 0; ; pages++) {
+        assert.ok(pages < 100, 'the scan ends: each page starts after the last one');
         const page = await h.adapter.listRecordsBySource(log.tenant, { collection: 'interactions', system: 'crm', limit: 3, ...(after !== undefined ? { afterExternalId: after } : {}) });
         for (const row of page) {
           assert.equal(row.collection, 'interactions');
@@ -76,7 +77,8 @@ export const SYNC_CHECKS: readonly ConformanceCheck[] = [
       for (const customer of customers) await log.customers.update(customer.id, { displayName: `Renamed ${customer.displayName}` });
       await h.log().customers.record(sample.customer(9));
       const keys: string[] = [];
-      for (let after: string | undefined; ; ) {
+      for (let after: string | undefined, pages = 0; ; pages++) {
+        assert.ok(pages < 100, 'the scan ends: each page starts after the last one');
         const page = await h.adapter.scanIdentifiers(log.tenant, { limit: 3, ...(after !== undefined ? { afterKey: after } : {}) });
         keys.push(...page.map((row) => row.key));
         for (const row of page) assert.ok(customers.some((c) => c.id === row.customerId), 'names a customer of the tenant');
@@ -86,7 +88,8 @@ export const SYNC_CHECKS: readonly ConformanceCheck[] = [
       const expected = customers.flatMap((_, i) => [`email:ap${i + 1}@customer.example`, `external:erp:C-${1001 + i}`]).sort();
       assert.deepEqual(keys, expected);
       const subjects: string[] = [];
-      for (let after: string | undefined; ; ) {
+      for (let after: string | undefined, pages = 0; ; pages++) {
+        assert.ok(pages < 100, 'the scan ends: each page starts after the last one');
         const page = await h.adapter.scanSubjectKeys(log.tenant, { limit: 2, ...(after !== undefined ? { afterSubjectId: after } : {}) });
         subjects.push(...page.map((row) => row.subjectId));
         for (const row of page) assert.ok(row.key.length > 0);
