@@ -15,3 +15,4 @@ export * from './scoring/index.js';
 export * from './classification/index.js';
 export * from './sla/index.js';
 export * from './compliance/index.js';
+export { compareUtf8 } from './adapters/byte-order.js';
