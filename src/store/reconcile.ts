@@ -183,7 +183,7 @@ export interface ReconcileApi {
  * @throws {ValidationError} `VALIDATION_FAILED` when `input` is not a valid record of `model`
  */
 export function sourceDigestOf(model: SourceModel, input: unknown): string {
-  const validator = VALIDATORS[model as WritableModel];
+  const validator = SOURCE_MODELS.includes(model) ? VALIDATORS[model as WritableModel] : undefined;
   if (!validator) throw new ValidationError('source digest', [{ code: 'invalid_value', path: ['model'], message: `must be one of ${SOURCE_MODELS.join(', ')}` }]);
   return sourceDigest(validator.parse(input) as object);
 }
