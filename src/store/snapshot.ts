@@ -24,7 +24,7 @@ import { compareUtf8 } from '../adapters/byte-order.js';
 import { stateDigest } from '../audit/state.js';
 import { parseEntry, verifyChain, Yielder, type AuditHead, type ChainWalk } from '../audit/verify.js';
 import type { ChainedEntry } from '../audit/chain.js';
-import { AbortedError, RestoreIntegrityError, StorageError, TenantMismatchError, TenantNotEmptyError, ValidationError } from '../errors/index.js';
+import { AbortedError, IntegrityError, RestoreIntegrityError, StorageError, TenantMismatchError, TenantNotEmptyError, ValidationError } from '../errors/index.js';
 import type { Customer } from '../models/customer.js';
 import { identifierKey } from '../models/identifiers.js';
 import { isUlid } from '../models/primitives.js';
@@ -157,7 +157,7 @@ export async function readSnapshot(adapter: StorageAdapter, tenant: string, sink
         counts.subjectKeys++;
       }
       if ((head?.seq ?? 0) !== counts.audit) {
-        throw new RestoreIntegrityError(`the audit trail has ${counts.audit} entries but its head is entry ${head?.seq ?? 0}: run audit.verify() before exporting`, { line: 0 });
+        throw new IntegrityError(`the audit trail has ${counts.audit} entries but its head is entry ${head?.seq ?? 0}: run audit.verify() to see what is wrong before exporting`);
       }
       return counts;
     }),
