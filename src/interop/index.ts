@@ -60,4 +60,6 @@ export {
   type RestoreTenantOptions,
   type RestoreReport,
   type SnapshotCounts,
+  type SnapshotItem,
+  type SnapshotRecord,
 } from './restorable.js';

@@ -202,7 +202,15 @@ const FIELDS: Record<Section, readonly string[]> = {
 /**
  * Reads a restorable export into snapshot items, checking each line's form, the order of the
  * sections, and — at the end line — the checksum of every line before it. Streaming: one line
- * in memory at a time.
+ * in memory at a time. `restoreTenant` reads exports this way; use it to inspect one.
+ *
+ * @example
+ * ```ts
+ * for await (const item of readRestorable('acme.restorable.ndjson')) {
+ *   if (item.type === 'header') console.log(item.tenant, item.head);
+ *   if (item.type === 'end') console.log(item.counts); // { audit, records, identifiers, subjectKeys }
+ * }
+ * ```
  */
 export async function* readRestorable(input: ImportInput): AsyncGenerator<SnapshotItem> {
   const opened = await openInput(input);
@@ -332,4 +340,4 @@ export async function restoreTenant(log: Touchlog, input: ImportInput, options: 
   return restoreSnapshot(log.adapter, log.tenant, readRestorable(input), options);
 }
 
-export type { RestoreReport, SnapshotCounts } from '../store/snapshot.js';
+export type { RestoreReport, SnapshotCounts, SnapshotItem, SnapshotRecord } from '../store/snapshot.js';
