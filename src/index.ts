@@ -31,3 +31,4 @@ export type { TenantPassSelection } from './store/tenant-histories.js';
 export * from './classification/index.js';
 export * from './sla/index.js';
 export * from './compliance/index.js';
+export { compareUtf8 } from './adapters/byte-order.js';

@@ -399,3 +399,45 @@ export class UniqueViolation extends Error {
 export function isUniqueViolation(error: unknown): error is UniqueViolation {
   return error instanceof Error && error.name === 'UniqueViolation' && 'constraint' in error;
 }
+
+// ------------------------------------------------------------------------------------------------
+// Reads for live sync: reconciliation against a source, and restorable exports. Declared in their
+// own block and merged into AdapterReader (TypeScript merges the two declarations), so that every
+// adapter implements them on the adapter and on its transactions.
+
+/**
+ * A page of one source system's records of one collection, in the order of their external ids:
+ * byte order of the ids' UTF-8 encoding (code point order), which is what SQLite's `BINARY` and
+ * PostgreSQL's `COLLATE "C"` give. The source key index `(tenant, collection, system, externalId)`
+ * answers it as one range.
+ */
+export interface SourceScanQuery {
+  readonly collection: Collection;
+  readonly system: string;
+  /** Start strictly after this external id. */
+  readonly afterExternalId?: string;
+  readonly limit: number;
+}
+
+/** A page of a tenant's identifier rows, in key order (byte order, like {@link SourceScanQuery}). */
+export interface IdentifierScanQuery {
+  /** Start strictly after this key. */
+  readonly afterKey?: string;
+  readonly limit: number;
+}
+
+/** A page of a tenant's data keys, in subject id order (byte order). */
+export interface SubjectKeyScanQuery {
+  /** Start strictly after this subject id. */
+  readonly afterSubjectId?: string;
+  readonly limit: number;
+}
+
+export interface AdapterReader {
+  /** One page of the records of a source system in one collection, in external id order (reconciliation). */
+  listRecordsBySource(tenant: string, query: SourceScanQuery): Promise<RecordRow[]>;
+  /** One page of the tenant's identifier rows, in key order (restorable exports). */
+  scanIdentifiers(tenant: string, query: IdentifierScanQuery): Promise<IdentifierRow[]>;
+  /** One page of the tenant's data keys, in subject id order (restorable exports). */
+  scanSubjectKeys(tenant: string, query: SubjectKeyScanQuery): Promise<SubjectKeyRow[]>;
+}

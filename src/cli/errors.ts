@@ -19,6 +19,8 @@ export const EXIT = {
   verifyFailed: 5,
   /** `import` finished, but some records were rejected (listed). */
   rejected: 6,
+  /** `reconcile`: the source and the store do not agree (something missing, extra or different). */
+  differs: 7,
   /** Interrupted (Ctrl-C). */
   interrupted: 130,
 } as const;

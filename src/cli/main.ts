@@ -5,9 +5,12 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatPath, isTouchlogError, ValidationError } from '../errors/index.js';
+import { changesCommand } from './commands/changes.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { reconcileCommand } from './commands/reconcile.js';
+import { restoreCommand } from './commands/restore.js';
 import { scoreCommand } from './commands/score.js';
 import { timelineCommand } from './commands/timeline.js';
 import { verifyCommand } from './commands/verify.js';
@@ -20,7 +23,21 @@ import { EXIT, exitCodeOf, UsageError } from './errors.js';
 import { openStore, type OpenStore, type StoreOptions } from './store.js';
 
 /** Every subcommand, in the order `touchlog help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, timelineCommand, scoreCommand, worklistCommand, forecastCommand, backtestCommand, clvCommand, verifyCommand, exportCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  importCommand,
+  timelineCommand,
+  scoreCommand,
+  worklistCommand,
+  forecastCommand,
+  backtestCommand,
+  clvCommand,
+  verifyCommand,
+  exportCommand,
+  restoreCommand,
+  changesCommand,
+  reconcileCommand,
+  demoCommand,
+];
 
 const GLOBAL_OPTIONS = {
   db: { type: 'string' },
@@ -56,7 +73,7 @@ function usage(): string {
     GLOBAL_HELP,
     '',
     'Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 not found, 5 audit does not verify,',
-    '6 import with rejected records, 130 interrupted. See docs/cli.md.',
+    '6 import with rejected records, 7 reconcile found differences, 130 interrupted. See docs/cli.md.',
   ].join('\n');
 }
 

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'ABORTED',
   'CLOSED',
   'UNSUPPORTED',
+  'TENANT_NOT_EMPTY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -269,5 +270,40 @@ export class ClosedError extends TouchlogError {
 export class UnsupportedError extends TouchlogError {
   constructor(message: string) {
     super('UNSUPPORTED', message);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Restorable exports
+
+/**
+ * A restore found the tenant already holding data that is not exactly the export's: touchlog
+ * never merges an export into existing data. Restore into an empty tenant (or another store).
+ */
+export class TenantNotEmptyError extends TouchlogError {
+  readonly tenant: string;
+  constructor(tenant: string, message: string) {
+    super('TENANT_NOT_EMPTY', message);
+    this.tenant = tenant;
+  }
+}
+
+/**
+ * A restorable export does not hold together: an audit entry changed, missing or out of place,
+ * a record that is not the state its last entry wrote, counts or a checksum that disagree with
+ * what was read. `INTEGRITY_VIOLATION`; nothing of the export was restored.
+ */
+export class RestoreIntegrityError extends IntegrityError {
+  /** The line of the export where the problem was found (1-based). */
+  readonly line: number;
+  /** The audit entry concerned, when there is one. */
+  readonly seq: number | undefined;
+  /** The record concerned, when there is one. */
+  readonly recordId: string | undefined;
+  constructor(message: string, where: { line: number; seq?: number; recordId?: string }) {
+    super(message);
+    this.line = where.line;
+    this.seq = where.seq;
+    this.recordId = where.recordId;
   }
 }

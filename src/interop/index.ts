@@ -51,3 +51,16 @@ export {
 export { parseCustomerRef, resolveCustomerRef } from './customer-ref.js';
 export { summariseTimelineEntry, type EntrySummary } from './describe.js';
 export { readInvoiceTable, type InvoiceTable, type InvoiceTableField, type InvoiceTableOptions, type TableDateFormat } from './invoice-table.js';
+export {
+  exportRestorable,
+  readRestorable,
+  restoreTenant,
+  RESTORABLE_FORMAT,
+  RESTORABLE_VERSION,
+  type RestorableExportOptions,
+  type RestoreTenantOptions,
+  type RestoreReport,
+  type SnapshotCounts,
+  type SnapshotItem,
+  type SnapshotRecord,
+} from './restorable.js';

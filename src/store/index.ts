@@ -27,3 +27,16 @@ export { LEGAL_HOLD_TAG, type RetentionApi, type RetentionPolicy, type PurgeOpti
 export type { ErasureReport, MergeOptions, MergeResult } from './customers.js';
 export { DisputeResolutionSchema, type DisputeResolutionInput } from './finance.js';
 export type { DedupeOptions, MergedCopy } from './dedupe.js';
+export type { Change, ChangeModel, ChangePage, ChangesApi, ChangesOptions, ChangeStreamOptions } from './changes.js';
+export {
+  sourceDigestOf,
+  type ReconcileApi,
+  type ReconcileCounts,
+  type ReconcileDifference,
+  type ReconcileOptions,
+  type ReconcileReport,
+  type ReconcileSource,
+  type ReconcileSummary,
+  type SourceItem,
+  type SourceModel,
+} from './reconcile.js';

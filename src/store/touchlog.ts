@@ -6,6 +6,8 @@ import type { DedupeOptions } from './dedupe.js';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
 import { isStorableText, isUlid } from '../models/primitives.js';
 import { createAuditApi, type AuditApi } from './audit-api.js';
+import { createChangesApi, type ChangesApi } from './changes.js';
+import { createReconcileApi, type ReconcileApi } from './reconcile.js';
 import { checkLinkTarget, type LinkTarget } from './collection.js';
 import { Communications } from './communications.js';
 import { decodeCursor, fetchPage, pageLimit, pageOrder, type Page, type PageOptions } from './cursor.js';
@@ -94,6 +96,17 @@ export interface Touchlog {
   readonly forecast: ForecastApi;
   /** BG/NBD and Gamma-Gamma fits, CLV, CAC payback and retention signals. See docs/lifetime-value.md. */
   readonly lifetimeValue: LifetimeValueApi;
+  /**
+   * The tenant's durable feed of committed changes, in commit order, readable from a cursor: for
+   * webhook dispatchers and caches that must resume after a restart without missing or repeating
+   * anything. See docs/changes.md.
+   */
+  readonly changes: ChangesApi;
+  /**
+   * Compares what a source system says it holds with what this tenant holds from it: missing
+   * here, here but not there, different. Streams in flat memory. See docs/reconciliation.md.
+   */
+  readonly reconcile: ReconcileApi;
   /** Bulk path for inputs of any size and any models: see {@link IngestOptions}. */
   ingest(source: Iterable<IngestItem> | AsyncIterable<IngestItem>, options?: IngestOptions): Promise<IngestReport>;
   /**
@@ -200,6 +213,8 @@ function bind(ctx: StoreContext): Touchlog {
     audit: createAuditApi(ctx),
     sla: createSlaApi(ctx),
     retention: createRetentionApi(ctx),
+    changes: createChangesApi(ctx),
+    reconcile: createReconcileApi(ctx),
     ingest: (source, ingestOptions) => ingest(ctx, source, ingestOptions),
     async linked(target, pageOptions) {
       pageOptions = optionsOf(pageOptions, 'link lookup');

@@ -4,10 +4,11 @@ import { isTouchlogError, type ErrorCode } from '../errors/index.js';
 import type { Interaction } from '../models/interaction.js';
 import type { ConformanceHarness } from './harness.js';
 import { sample } from './fixtures.js';
+import { SYNC_CHECKS } from './sync-checks.js';
 
 /** One behaviour every adapter must have. Checks assert with `node:assert`, so they run under any test runner. */
 export interface ConformanceCheck {
-  /** Capability group: `basic`, `idempotency`, `transactions`, `pagination`, `isolation`, `links`, `audit`, `payloads`, `persistence`. */
+  /** Capability group: `basic`, `idempotency`, `transactions`, `pagination`, `isolation`, `links`, `audit`, `payloads`, `persistence`, `sources`, `changes`, `restore`. */
   readonly group: string;
   readonly name: string;
   /** A capability the check needs; without it the check is skipped, and says why. */
@@ -671,4 +672,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       }
     },
   },
+
+  // Live sync: the change feed, source-ordered reads, restorable exports (src/testing/sync-checks.ts).
+  ...SYNC_CHECKS,
 ];

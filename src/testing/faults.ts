@@ -30,6 +30,9 @@ const READER_METHODS = [
   'scanRecords',
   'getAuditHead',
   'getSubjectKeys',
+  'listRecordsBySource',
+  'scanIdentifiers',
+  'scanSubjectKeys',
 ] as const satisfies ReadonlyArray<keyof AdapterReader>;
 
 const WRITE_METHODS = [

@@ -53,6 +53,9 @@ const readerKeys: Record<keyof AdapterReader, true> = {
   scanRecords: true,
   getAuditHead: true,
   getSubjectKeys: true,
+  listRecordsBySource: true,
+  scanIdentifiers: true,
+  scanSubjectKeys: true,
 };
 
 const txKeys: Record<keyof AdapterTransaction, true> = {

@@ -17,9 +17,11 @@ import {
   validateFollowUp,
   validateInteraction,
   evaluateSla,
+  sourceDigestOf,
   type StorageAdapter,
   type Touchlog,
 } from 'touchlog';
+import { restoreTenant } from 'touchlog/interop';
 import { sample, steppingClock } from 'touchlog/testing';
 
 export const INJECTION = [
@@ -122,6 +124,21 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   { name: 'ruleClassifier', writes: false, input: fc.array(recordLike({ id: 'r', when: { keywords: ['a'] }, then: { purpose: 'dispute' } }), { maxLength: 3 }), run: (_c, i) => ruleClassifier(i as never) },
   { name: 'evaluateSla', writes: false, input: fc.array(recordLike({ id: 'p', firstResponseHours: 4 }), { maxLength: 3 }), run: (_c, i) => evaluateSla([], [], i as never, { asOf: new Date() }) },
   { name: 'toJSONSchema', writes: false, input: hostileValue, run: (_c, i) => toJSONSchema(i as never) },
+  { name: 'changes', writes: false, input: recordLike({ after: 'YzEuMS5hYmNkZWZnaGlqa2xtbm9w', limit: 5 }), run: (c, i) => c.log.changes(i as never) },
+  { name: 'changes.stream', writes: false, input: recordLike({ after: 'YzEuMS5hYmNkZWZnaGlqa2xtbm9w', pageSize: 5, pollInterval: 20 }), run: (c, i) => c.log.changes.stream(i as never).next() },
+  {
+    name: 'reconcile',
+    writes: false,
+    input: fc.tuple(fc.oneof(hostileValue, fc.array(fc.oneof(hostileString, recordLike({ externalId: 'CASE-1', version: 1, digest: 'abc' })), { maxLength: 5 })), recordLike({ system: 'crm', models: ['interaction'], from: '2026-01-01T00:00:00Z', sorted: true })),
+    run: (c, i) => c.log.reconcile((i as unknown[])[0] as never, (i as unknown[])[1] as never),
+  },
+  { name: 'sourceDigestOf', writes: false, input: fc.tuple(hostileValue, recordLike(sample.interaction(CID) as never)), run: (_c, i) => sourceDigestOf((i as unknown[])[0] as never, (i as unknown[])[1]) },
+  {
+    name: 'restoreTenant',
+    writes: true,
+    input: fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.array(fc.oneof(hostileString, fc.json()), { maxLength: 4 }).map((lines) => new TextEncoder().encode(lines.join('\n')))),
+    run: (c, i) => restoreTenant(c.log, (async function* () { yield i as Uint8Array; })()),
+  },
 ];
 
 /** Errors a target may throw other than touchlog's own: documented ones of plain helpers. */

@@ -128,6 +128,49 @@ const mutants: Array<{ bug: string; adapter: () => StorageAdapter; caughtBy: str
       }),
     caughtBy: ['never duplicates a source record; newer updates, older is stale, same version differing conflicts'],
   },
+  {
+    bug: 'orders source keys as JavaScript compares strings (UTF-16 units), not by their UTF-8 bytes',
+    adapter: () =>
+      wrapAdapter(memoryAdapter(), {
+        reader: {
+          listRecordsBySource: (list) => async (tenant, query) => {
+            const { afterExternalId, ...rest } = query;
+            const all = (await list(tenant, { ...rest, limit: 100_000 })).sort((a, b) => (a.sourceExternalId! < b.sourceExternalId! ? -1 : 1));
+            return all.filter((row) => afterExternalId === undefined || row.sourceExternalId! > afterExternalId).slice(0, query.limit);
+          },
+        },
+      }),
+    caughtBy: ['lists the records of one source system in external-id byte order, page by page'],
+  },
+  {
+    bug: 'lets a reader past a change that is not visible yet (an audit row missing from a read)',
+    adapter: () =>
+      wrapAdapter(memoryAdapter(), {
+        reader: { readAudit: (read) => async (tenant, query) => (await read(tenant, query)).filter((row) => query.entityId !== undefined || row.seq !== 4) },
+      }),
+    caughtBy: ['feeds every committed change in commit order, resumable from any cursor'],
+  },
+  {
+    bug: 'starts identifier scans from the beginning whatever afterKey says',
+    adapter: () =>
+      wrapAdapter(memoryAdapter(), {
+        reader: { scanIdentifiers: (scan) => (tenant, query) => scan(tenant, { limit: query.limit }) },
+      }),
+    caughtBy: ['scans identifiers and data keys in key order, page by page, within the tenant'],
+  },
+  {
+    bug: 'loses links of records inserted in bulk',
+    adapter: () =>
+      wrapAdapter(memoryAdapter(), {
+        tx: { insertRecords: (insert) => (tenant, writes) => insert(tenant, writes.length > 1 ? writes.map((w) => ({ ...w, links: [] })) : writes) },
+      }),
+    caughtBy: ['takes a restorable export into an empty tenant whole, writes nothing the second time, and refuses a tampered one'],
+  },
+  {
+    bug: 'leaves data keys out of scans',
+    adapter: () => wrapAdapter(memoryAdapter(), { reader: { scanSubjectKeys: () => async () => [] } }),
+    caughtBy: ['scans identifiers and data keys in key order, page by page, within the tenant'],
+  },
 ];
 
 describe('the conformance suite catches broken adapters', () => {

@@ -10,6 +10,7 @@ import {
   type AuditRow,
   type Collection,
   type IdentifierRow,
+  type IdentifierScanQuery,
   type Keyset,
   type LinkQuery,
   type LinkRow,
@@ -23,13 +24,16 @@ import {
   type RecordWrite,
   type ScrubReport,
   type SourceKey,
+  type SourceScanQuery,
   type StorageAdapter,
   type SubjectKeyRow,
+  type SubjectKeyScanQuery,
   type TimelineHit,
   type TimelineQuery,
   type TimelineRow,
 } from '../contract.js';
 import { SortedList } from './sorted-list.js';
+import { compareUtf8, upperBoundUtf8 } from '../byte-order.js';
 
 /**
  * Everything one tenant has, with the indexes its reads need: no read scans more than the range
@@ -354,6 +358,78 @@ class MemoryReader implements AdapterReader {
     }
     return out;
   }
+
+  // ---------------------------------------------------------------------------- live sync reads
+
+  async listRecordsBySource(tenant: string, query: SourceScanQuery): Promise<RecordRow[]> {
+    const state = this.tenant(tenant);
+    if (!state) return [];
+    const prefix = sourceKey(query.collection, query.system, '');
+    const externalIds = sortedKeys(state, `source:${prefix}`, () => {
+      const ids: string[] = [];
+      for (const key of state.bySource.keys()) if (key.startsWith(prefix)) ids.push(key.slice(prefix.length));
+      return ids;
+    });
+    const out: RecordRow[] = [];
+    let index = query.afterExternalId === undefined ? 0 : upperBoundUtf8(externalIds, query.afterExternalId);
+    for (; index < externalIds.length && out.length < query.limit; index++) {
+      const id = state.bySource.get(prefix + externalIds[index]!);
+      const stored = id === undefined ? undefined : state.records.get(id);
+      if (stored) out.push(stored.row);
+    }
+    return out;
+  }
+
+  async scanIdentifiers(tenant: string, query: IdentifierScanQuery): Promise<IdentifierRow[]> {
+    const state = this.tenant(tenant);
+    if (!state) return [];
+    const keys = sortedKeys(state, 'identifiers', () => [...state.identifiers.keys()]);
+    const out: IdentifierRow[] = [];
+    let index = query.afterKey === undefined ? 0 : upperBoundUtf8(keys, query.afterKey);
+    for (; index < keys.length && out.length < query.limit; index++) {
+      const customerId = state.identifiers.get(keys[index]!);
+      if (customerId !== undefined) out.push({ key: keys[index]!, customerId });
+    }
+    return out;
+  }
+
+  async scanSubjectKeys(tenant: string, query: SubjectKeyScanQuery): Promise<SubjectKeyRow[]> {
+    const state = this.tenant(tenant);
+    if (!state) return [];
+    const subjects = sortedKeys(state, 'keys', () => [...state.keys.keys()]);
+    const out: SubjectKeyRow[] = [];
+    let index = query.afterSubjectId === undefined ? 0 : upperBoundUtf8(subjects, query.afterSubjectId);
+    for (; index < subjects.length && out.length < query.limit; index++) {
+      const key = state.keys.get(subjects[index]!);
+      if (key !== undefined) out.push({ subjectId: subjects[index]!, key });
+    }
+    return out;
+  }
+}
+
+/**
+ * Sorted key lists for the live sync reads, built on first use and kept until the next write
+ * (by any transaction, or a rollback): a scan of a million keys sorts them once, not once per page.
+ */
+const sortedKeyCache = new WeakMap<TenantState, Map<string, { generation: number; keys: string[] }>>();
+let writeGeneration = 0;
+
+/** Called before every change to the state (and on rollback): the sorted key lists are out of date. */
+function stateChanging(): void {
+  writeGeneration++;
+}
+
+function sortedKeys(state: TenantState, name: string, collect: () => string[]): string[] {
+  let lists = sortedKeyCache.get(state);
+  if (!lists) {
+    lists = new Map();
+    sortedKeyCache.set(state, lists);
+  }
+  const cached = lists.get(name);
+  if (cached && cached.generation === writeGeneration) return cached.keys;
+  const keys = collect().sort(compareUtf8);
+  lists.set(name, { generation: writeGeneration, keys });
+  return keys;
 }
 
 /** Index of the first row with `seq >= seq` in rows sorted by seq. */
@@ -392,6 +468,7 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
 
   private writable(tenant: string): TenantState {
     this.assertOpen();
+    stateChanging();
     let state = this.tenants.get(tenant);
     if (!state) {
       state = newTenant();
@@ -410,6 +487,7 @@ class MemoryTransaction extends MemoryReader implements AdapterTransaction {
 
   end(commit: boolean): void {
     if (!commit) {
+      stateChanging();
       for (let i = this.undo.length - 1; i >= 0; i--) {
         const undo = this.undo[i]!;
         switch (undo.op) {
@@ -700,6 +778,9 @@ export function memoryAdapter(options: MemoryAdapterOptions = {}): StorageAdapte
     readAudit: read(reader.readAudit.bind(reader)),
     readAuditByEntity: read(reader.readAuditByEntity.bind(reader)),
     scanRecords: read(reader.scanRecords.bind(reader)),
+    listRecordsBySource: read(reader.listRecordsBySource.bind(reader)),
+    scanIdentifiers: read(reader.scanIdentifiers.bind(reader)),
+    scanSubjectKeys: read(reader.scanSubjectKeys.bind(reader)),
     getAuditHead: read(reader.getAuditHead.bind(reader)),
     getSubjectKeys: read(reader.getSubjectKeys.bind(reader)),
     async transaction<T>(fn: (tx: AdapterTransaction) => Promise<T>): Promise<T> {

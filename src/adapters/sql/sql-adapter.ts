@@ -144,6 +144,9 @@ export function createSqlAdapter(backend: SqlBackend, options: SqlAdapterOptions
     scanRecords: (...args) => reader.scanRecords(...args),
     getAuditHead: (...args) => reader.getAuditHead(...args),
     getSubjectKeys: (...args) => reader.getSubjectKeys(...args),
+    listRecordsBySource: (...args) => reader.listRecordsBySource(...args),
+    scanIdentifiers: (...args) => reader.scanIdentifiers(...args),
+    scanSubjectKeys: (...args) => reader.scanSubjectKeys(...args),
 
     async transaction<T>(fn: (tx: AdapterTransaction) => Promise<T>): Promise<T> {
       await ready();

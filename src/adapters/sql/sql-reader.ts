@@ -7,13 +7,16 @@ import type {
   AuditRow,
   Collection,
   IdentifierRow,
+  IdentifierScanQuery,
   Keyset,
   LinkQuery,
   RecordQuery,
   RecordRow,
   RecordScanQuery,
   SourceKey,
+  SourceScanQuery,
   SubjectKeyRow,
+  SubjectKeyScanQuery,
   TimelineHit,
   TimelineQuery,
 } from '../contract.js';
@@ -308,6 +311,41 @@ export class SqlReader implements AdapterReader {
         for (const row of rows) out.push({ subjectId: row.subject_id, key: row.key });
       }
       return out;
+    });
+  }
+
+  // ---------------------------------------------------------------------------- live sync reads
+
+  /** A range of the source key index: `(tenant, collection, system)` fixed, external ids in order. */
+  async listRecordsBySource(tenant: string, query: SourceScanQuery): Promise<RecordRow[]> {
+    return this.scope.run(tenant, 'reading records by source', async (db) => {
+      let select = db
+        .selectFrom('touchlog_records')
+        .selectAll()
+        .where('tenant_id', '=', tenant)
+        .where('collection', '=', query.collection)
+        .where('source_system', '=', query.system);
+      if (query.afterExternalId !== undefined) select = select.where('source_external_id', '>', query.afterExternalId);
+      const rows = await select.orderBy('source_external_id').limit(query.limit).execute();
+      return rows.map((row) => toRecordRow(row as StoredRecord));
+    });
+  }
+
+  async scanIdentifiers(tenant: string, query: IdentifierScanQuery): Promise<IdentifierRow[]> {
+    return this.scope.run(tenant, 'reading identifiers', async (db) => {
+      let select = db.selectFrom('touchlog_identifiers').select(['key', 'customer_id']).where('tenant_id', '=', tenant);
+      if (query.afterKey !== undefined) select = select.where('key', '>', query.afterKey);
+      const rows = await select.orderBy('key').limit(query.limit).execute();
+      return rows.map((row) => ({ key: row.key, customerId: row.customer_id }));
+    });
+  }
+
+  async scanSubjectKeys(tenant: string, query: SubjectKeyScanQuery): Promise<SubjectKeyRow[]> {
+    return this.scope.run(tenant, 'reading data keys', async (db) => {
+      let select = db.selectFrom('touchlog_subject_keys').select(['subject_id', 'key']).where('tenant_id', '=', tenant);
+      if (query.afterSubjectId !== undefined) select = select.where('subject_id', '>', query.afterSubjectId);
+      const rows = await select.orderBy('subject_id').limit(query.limit).execute();
+      return rows.map((row) => ({ subjectId: row.subject_id, key: row.key }));
     });
   }
 }

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { resolveCustomerRef } from '../../interop/customer-ref.js';
 import { exportTenant, exportTimeline, modelJsonSchemas, writeJsonSchemas } from '../../interop/export.js';
+import { exportRestorable } from '../../interop/restorable.js';
 import { stringOption, type Command } from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { createProgress } from '../progress.js';
@@ -43,6 +44,7 @@ export const exportCommand: Command = {
     schemas: { type: 'string' },
     out: { type: 'string' },
     audit: { type: 'boolean' },
+    restorable: { type: 'boolean' },
   },
   help: `touchlog export [options]
 
@@ -51,6 +53,10 @@ or --out: a customer's timeline with --customer, otherwise every record of the t
 
   --customer <customer>   only this customer's timeline (one line per timeline entry)
   --audit                 tenant export: add the audit trail (auditEntry lines)
+  --restorable            instead: a restorable export of the whole tenant (audit trail, records,
+                          identifiers, data keys), which "touchlog restore" brings back into an
+                          empty tenant of any database. It holds key material: keep it like a
+                          database backup (with --out, the file is created readable by you only)
   --out <file>            write to a file instead of stdout
   --schemas <dir>         instead: write the JSON Schema of every model (input and stored form)
                           into <dir>; "-" prints them as one JSON document`,
@@ -60,8 +66,8 @@ or --out: a customer's timeline with --customer, otherwise every record of the t
     const customerRef = stringOption(ctx.values, 'customer');
     const out = stringOption(ctx.values, 'out');
     if (schemas !== undefined) {
-      if (customerRef !== undefined || ctx.values['audit'] === true || out !== undefined) {
-        throw new UsageError('--schemas cannot be combined with --customer, --audit or --out', 'export');
+      if (customerRef !== undefined || ctx.values['audit'] === true || ctx.values['restorable'] === true || out !== undefined) {
+        throw new UsageError('--schemas cannot be combined with --customer, --audit, --restorable or --out', 'export');
       }
       if (schemas === '-') {
         ctx.out(JSON.stringify(modelJsonSchemas(), null, ctx.json ? undefined : 2));
@@ -73,11 +79,20 @@ or --out: a customer's timeline with --customer, otherwise every record of the t
       return EXIT.ok;
     }
     if (customerRef !== undefined && ctx.values['audit'] === true) throw new UsageError('--audit is for a tenant export, not --customer', 'export');
+    const restorable = ctx.values['restorable'] === true;
+    if (restorable && (customerRef !== undefined || ctx.values['audit'] === true)) {
+      throw new UsageError('--restorable exports the whole tenant, audit trail included: it cannot be combined with --customer or --audit', 'export');
+    }
 
     const { log } = await ctx.openStore(true);
     const customer = customerRef === undefined ? undefined : await resolveCustomerRef(log, customerRef);
-    const lines = customer ? exportTimeline(log, customer.id) : exportTenant(log, { audit: ctx.values['audit'] === true });
-    const target: Writable = out === undefined ? ctx.io.stdout : createWriteStream(out);
+    const lines = restorable
+      ? exportRestorable(log, { signal: ctx.signal })
+      : customer
+        ? exportTimeline(log, customer.id)
+        : exportTenant(log, { audit: ctx.values['audit'] === true });
+    // A restorable export holds data keys: only its owner may read the file.
+    const target: Writable = out === undefined ? ctx.io.stdout : createWriteStream(out, restorable ? { mode: 0o600 } : {});
     const progress = createProgress(ctx.io.stderr, { enabled: ctx.progress && out !== undefined, label: 'export', unit: 'lines' });
     let count: number;
     try {
@@ -90,7 +105,7 @@ or --out: a customer's timeline with --customer, otherwise every record of the t
       progress.stop();
     }
     if (out !== undefined) {
-      const what = customer ? `the timeline of ${customer.displayName}` : `tenant ${log.tenant}`;
+      const what = customer ? `the timeline of ${customer.displayName}` : restorable ? `tenant ${log.tenant} (restorable; it holds key material)` : `tenant ${log.tenant}`;
       if (ctx.json) ctx.out(JSON.stringify({ file: out, lines: count }));
       else ctx.out(`Exported ${what}: ${plural(count, 'line')} to ${out}`);
     }
