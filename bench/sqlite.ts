@@ -2,7 +2,7 @@
  * The SQLite write path and timeline reads, each as a ratio to raw better-sqlite3 doing the same
  * job the way a user would write it by hand, measured in the same process:
  *
- *   npm run bench:sqlite [-- --records 50000 --batch 1000 --rounds 3 --big 1000000 --small 1000 --pages 300 --singles 300 --only ingest,record,pages]
+ *   npm run bench:sqlite [-- --records 50000 --batch 1000 --rounds 3 --big 1000000 --small 1000 --pages 300 --singles 300 --verify 1 --only ingest,record,pages]
  *
  * The raw baseline is one table holding what an interaction is (tenant, id, customer, channel,
  * direction, purpose, subject, summary, instant, source key, links as JSON, version, timestamps)
@@ -16,7 +16,7 @@
  *   durability; p50 latency.
  * - pages: 50-entry timeline pages walked with the cursor from random positions, for a customer
  *   with `--big` interactions and one with `--small`, against the raw keyset query plus parsing
- *   of the links JSON.
+ *   of the links JSON. Then a full `audit.verify()` of that file (chain and every record), timed.
  *
  * Rounds alternate raw and touchlog on fresh files; medians are reported. Nothing here asserts a time.
  */
@@ -41,6 +41,8 @@ export function benchSizes() {
     small: argNumber('small', 1_000),
     pages: argNumber('pages', 300),
     singles: argNumber('singles', 300),
+    /** Time a full `audit.verify()` of the pages file; `--verify 0` skips it. */
+    verify: argNumber('verify', 1) !== 0,
   };
 }
 
@@ -295,6 +297,19 @@ async function pages(dir: string, sizes: ReturnType<typeof benchSizes>): Promise
     }
   }
   raw.db.close();
+  if (sizes.verify) {
+    // The nightly check, on the file just written (both customers, every record bound to its entry).
+    console.log('  verifying the audit chain and every record of the pages file...');
+    const started = performance.now();
+    const verification = await log.audit.verify();
+    const seconds = (performance.now() - started) / 1000;
+    if (!verification.ok) throw new Error(`verify found a problem: ${verification.problem?.kind}`);
+    const checked = verification.records?.checked ?? 0;
+    rows.push([
+      `audit.verify(): ${verification.entries.toLocaleString('en-US')} entries and ${checked.toLocaleString('en-US')} records`,
+      `${seconds.toFixed(1)} s (${rate(checked / seconds)})`,
+    ]);
+  }
   await log.adapter.close();
   const ratio = (a: string, b: string) => `${(results[a]! / results[b]!).toFixed(2)} (CPU ${(results[`${a} cpu`]! / results[`${b} cpu`]!).toFixed(2)})`;
   rows.push(['touchlog / raw, small (bar <= 1.5, goal 1.2)', ratio('touchlog small', 'raw small')]);
