@@ -4,7 +4,8 @@
  * 1. a webhook dispatcher that delivers the change feed and survives a restart (its cursor is
  *    saved after each delivery, and the second run goes on exactly where the first stopped);
  * 2. a reconciliation of the CRM's case ids against what touchlog holds from the CRM;
- * 3. a restorable backup, restored into a second file, that verifies and has the same head.
+ * 3. a restorable backup, restored into a second file, that verifies and has the same head;
+ * 4. a mail sync posting messages one at a time, out of order, threaded as they arrive.
  *
  *   npx tsx examples/live-sync.ts [directory]
  */
@@ -69,6 +70,27 @@ const restored = await restoreTenant(copy, backup);
 const same = JSON.stringify(await copy.audit.head()) === JSON.stringify(await log.audit.head());
 console.log(`restore: ${restored.outcome} ${restored.counts.records} records and ${restored.counts.audit} audit entries; copy verifies: ${(await copy.audit.verify()).ok}; same head: ${same}`);
 console.log(`restore again: ${(await restoreTenant(copy, backup)).outcome}`);
+
+// 4. A mail sync posts messages one at a time, the latest first: each is threaded as it arrives.
+const mail = (key: string, sentAt: string, subject: string, headers: { inReplyTo?: string }) =>
+  log.communications.record({
+    customer: { id: customer.id },
+    channel: 'email',
+    direction: 'inbound',
+    sentAt,
+    subject,
+    messageId: `<${key}@northwind.example>`,
+    ...headers,
+    from: { address: 'ap@northwind.example' },
+    to: [{ address: 'billing@seller.example' }],
+    source: { system: 'mail', externalId: `${key}@northwind.example` },
+  });
+const { record: third } = await mail('m3', '2026-03-06T09:00:00Z', 'RE: RE: Freight on INV-1042', { inReplyTo: '<m2@northwind.example>' });
+console.log(`threading: m3 arrives first, thread ${third.threadId}`);
+await mail('m2', '2026-03-05T09:00:00Z', 'RE: Freight on INV-1042', { inReplyTo: '<m1@northwind.example>' });
+await mail('m1', '2026-03-04T09:00:00Z', 'Freight on INV-1042', {});
+const moved = await log.communications.get(third.id);
+console.log(`threading: after m2 and m1, m3 is in thread ${moved.threadId} (version ${moved.version}, audited: ${(await log.audit.verify()).ok})`);
 
 await log.adapter.close();
 await copy.adapter.close();

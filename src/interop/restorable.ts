@@ -337,7 +337,7 @@ export async function* readRestorable(input: ImportInput): AsyncGenerator<Snapsh
  * @throws {ValidationError} `VALIDATION_FAILED` when the input is not a restorable export (naming the line)
  */
 export async function restoreTenant(log: Touchlog, input: ImportInput, options: RestoreTenantOptions = {}): Promise<RestoreReport> {
-  return restoreSnapshot(log.adapter, log.tenant, readRestorable(input), options);
+  return restoreSnapshot(log.adapter, log.tenant, readRestorable(input), { ...options, threading: log.threading });
 }
 
 export type { RestoreReport, SnapshotCounts, SnapshotItem, SnapshotRecord } from '../store/snapshot.js';

@@ -247,7 +247,7 @@ export class RecordCollection<M extends WritableModel> {
       const current = recordFromRow<StoredModels[M]>(row);
       const proposed = await change(current, session, row);
       const next = { ...proposed, id: current.id, version: row.version + 1, createdAt: current.createdAt, updatedAt: this.ctx.now() } as StoredModels[M];
-      const write = toWrite(this.spec, next, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);
+      const write = toWrite(this.spec, next, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash, this.ctx.threading);
       const stale = await session.tx.updateRecords(this.ctx.tenant, [{ ...write, expectedVersion: row.version }]);
       if (stale.length > 0) throw new VersionConflictError(this.spec.label, id, row.version);
       await session.audit(this.spec, action, row.homeCustomerId, current, next, write, reason);

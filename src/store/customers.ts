@@ -239,7 +239,7 @@ export class Customers extends RecordCollection<'customer'> {
             const erased = ERASERS[collection](before as never, pseudonyms) as StoredRecord;
             if (canonicalJson(erased) === canonicalJson(before)) continue;
             const next = { ...erased, version: row.version + 1, updatedAt: erasedAt } as StoredRecord;
-            const write = toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);
+            const write = toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash, this.ctx.threading);
             updates.push({ ...write, expectedVersion: row.version });
             await session.audit(spec as never, 'erase', row.homeCustomerId, before as never, next as never, write, options.reason);
           }
@@ -263,7 +263,7 @@ export class Customers extends RecordCollection<'customer'> {
           continue;
         }
         const next = { ...erased, version: member.version + 1, updatedAt: erasedAt } as Customer;
-        const write = toWrite(customerSpec, next, { customerId: member.customerId, homeCustomerId: member.id }, member.sourceHash);
+        const write = toWrite(customerSpec, next, { customerId: member.customerId, homeCustomerId: member.id }, member.sourceHash, this.ctx.threading);
         const stale = await session.tx.updateRecords(this.ctx.tenant, [{ ...write, expectedVersion: member.version }]);
         if (stale.length > 0) throw new VersionConflictError('customer', member.id, member.version);
         await session.audit(customerSpec, 'erase', member.id, before, next, write, options.reason);
@@ -315,7 +315,7 @@ export class Customers extends RecordCollection<'customer'> {
   ): Promise<Customer> {
     const before = recordFromRow<Customer>(row);
     const next = { ...data, version: row.version + 1, updatedAt: this.ctx.now() } as Customer;
-    const write = toWrite(customerSpec, next, { customerId, homeCustomerId: row.id }, row.sourceHash);
+    const write = toWrite(customerSpec, next, { customerId, homeCustomerId: row.id }, row.sourceHash, this.ctx.threading);
     const stale = await session.tx.updateRecords(this.ctx.tenant, [{ ...write, expectedVersion: row.version }]);
     if (stale.length > 0) throw new VersionConflictError('customer', row.id, row.version);
     await session.audit(customerSpec, action, row.id, before, next, write, reason);

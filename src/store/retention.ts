@@ -81,7 +81,7 @@ export function createRetentionApi(ctx: StoreContext): RetentionApi {
       if (has === held) return;
       const tags = held ? [...before.tags, LEGAL_HOLD_TAG] : before.tags.filter((tag) => tag !== LEGAL_HOLD_TAG);
       const next = { ...before, tags, version: row.version + 1, updatedAt: ctx.now() };
-      const write = toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash);
+      const write = toWrite(spec as never, next as never, { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row.sourceHash, ctx.threading);
       await session.tx.updateRecords(ctx.tenant, [{ ...write, expectedVersion: row.version }]);
       await session.audit(spec as never, 'update', row.id, before as never, next as never, write, reason);
     });

@@ -7,6 +7,7 @@ import { stateDigest } from '../audit/state.js';
 import { IntegrityError, isTouchlogError, StorageError } from '../errors/index.js';
 import type { AuditAction } from '../models/audit-entry.js';
 import type { Classifier } from '../classification/rules.js';
+import type { ThreadOptions } from '../timeline/thread.js';
 import type { DedupeOptions } from './dedupe.js';
 import type { ChangeEvent, EventBus } from './events.js';
 import type { ModelSpec, StoredModels } from './model-specs.js';
@@ -24,6 +25,8 @@ export interface StoreContext {
   readonly classifier?: Classifier | undefined;
   /** Cross-source de-duplication of interactions and messages; on unless `false`. */
   readonly dedupe?: DedupeOptions | false | undefined;
+  /** Threading of messages as they are recorded; off when `false`. */
+  readonly threading: ThreadOptions | false;
 }
 
 /**

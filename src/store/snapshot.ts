@@ -18,6 +18,7 @@
  *
  * @module
  */
+import type { ThreadOptions } from '../timeline/thread.js';
 import type { AdapterReader, AdapterTransaction, AuditRow, Collection, IdentifierRow, RecordRow, RecordWrite, StorageAdapter, SubjectKeyRow } from '../adapters/contract.js';
 import { COLLECTIONS } from '../adapters/contract.js';
 import { compareUtf8 } from '../adapters/byte-order.js';
@@ -184,10 +185,10 @@ function recordIdOf(item: SnapshotRecord, line: number): string {
 }
 
 /** The row and derived writes of a snapshot record, as the adapter stores them (its document was checked against its entry first). */
-function derive(item: SnapshotRecord, line: number): RecordWrite {
+function derive(item: SnapshotRecord, line: number, threading: ThreadOptions | false): RecordWrite {
   const spec = specOfCollection(item.collection);
   try {
-    const write = toWrite(spec as never, JSON.parse(item.document) as never, { customerId: item.customerId, homeCustomerId: item.homeCustomerId }, item.sourceHash, item.document);
+    const write = toWrite(spec as never, JSON.parse(item.document) as never, { customerId: item.customerId, homeCustomerId: item.homeCustomerId }, item.sourceHash, threading, item.document);
     return { ...write, row: { ...write.row, salt: item.salt } };
   } catch (error) {
     throw new ValidationError('restorable export', [{ code: 'invalid_value', path: ['line', line], message: `is not a ${spec.label} touchlog can store (${(error as Error).message})` }]);
@@ -256,6 +257,8 @@ const describeHead = (head: AuditHead | undefined) => (head ? `audit head #${hea
 
 /** Options of {@link restoreSnapshot}. */
 export interface RestoreOptions {
+  /** The store's threading: restored messages get its thread keys (they are not exported). */
+  readonly threading: ThreadOptions | false;
   /** Stops the restore: nothing is written (`ABORTED`). */
   readonly signal?: AbortSignal | undefined;
   /** Called as the restore advances, with the counts so far. */
@@ -267,7 +270,7 @@ export interface RestoreOptions {
  * before it commits; into a tenant that holds exactly the snapshot already, nothing (`unchanged`);
  * into any other tenant, nothing either: {@link TenantNotEmptyError}.
  */
-export async function restoreSnapshot(adapter: StorageAdapter, tenant: string, source: AsyncIterable<SnapshotItem>, options: RestoreOptions = {}): Promise<RestoreReport> {
+export async function restoreSnapshot(adapter: StorageAdapter, tenant: string, source: AsyncIterable<SnapshotItem>, options: RestoreOptions): Promise<RestoreReport> {
   const items = new Items(source[Symbol.asyncIterator]());
   try {
     const header = await take(items, 1);
@@ -420,7 +423,7 @@ async function writeSnapshot(tx: AdapterTransaction, tenant: string, head: Audit
     ) {
       throw fail(`record ${id} is not the state audit entry ${last.seq} wrote (version ${last.version}): it was changed after it was exported`, { line: item.line, seq: last.seq, recordId: id });
     }
-    const write = derive(item.record, item.line);
+    const write = derive(item.record, item.line, options.threading);
     if (write.row.collection === 'customers') {
       filedUnder.set(write.row.id, write.row.customerId);
       const waiting = awaited.get(write.row.id);
@@ -585,7 +588,7 @@ async function compareSnapshot(adapter: StorageAdapter, tenant: string, head: Au
   counts.records = await section(
     'record',
     recordRows(adapter, tenant),
-    (item) => derive((item as Extract<SnapshotItem, { type: 'record' }>).record, item.line).row,
+    (item) => derive((item as Extract<SnapshotItem, { type: 'record' }>).record, item.line, options.threading).row,
     (given, row: RecordRow) => (Object.keys(given) as Array<keyof RecordRow>).every((key) => given[key] === row[key]),
     (given) => `record ${given.id}`,
     (row) => `record ${row.id}`,

@@ -3,6 +3,7 @@ import { monotonicFactory } from 'ulid';
 import type { StorageAdapter } from '../adapters/contract.js';
 import type { Classifier } from '../classification/rules.js';
 import type { DedupeOptions } from './dedupe.js';
+import { threadConversations, type ThreadOptions } from '../timeline/thread.js';
 import { ValidationError, type ValidationIssue } from '../errors/index.js';
 import { isStorableText, isUlid } from '../models/primitives.js';
 import { createAuditApi, type AuditApi } from './audit-api.js';
@@ -51,6 +52,14 @@ export interface TouchlogOptions {
    * On by default; `false` switches it off. See {@link DedupeOptions}.
    */
   readonly dedupe?: DedupeOptions | false;
+  /**
+   * Threading of messages as they are recorded (`record`, `recordMany`, `ingest`, imports): every
+   * message with a Message-ID, References / In-Reply-To or a subject gets the `threadId` that
+   * `threadConversations` gives it among all stored messages, and messages already stored move to
+   * another thread when a new one changes theirs. Options as for `threadConversations`; `false`
+   * switches it off (thread ids are then whatever the inputs give). See docs/timeline.md.
+   */
+  readonly threading?: ThreadOptions | false;
   /** Receives errors thrown by `subscribe()` listeners (which never affect the write). Ignored by default. */
   readonly onListenerError?: (error: unknown) => void;
 }
@@ -79,6 +88,8 @@ export interface Touchlog {
   readonly tenant: string;
   readonly actor: string;
   readonly adapter: StorageAdapter;
+  /** How messages are threaded as they are recorded (the `threading` option, defaults applied), or `false`. */
+  readonly threading: ThreadOptions | false;
   readonly customers: Customers;
   readonly interactions: Interactions;
   readonly communications: Communications;
@@ -153,6 +164,18 @@ function checkOptions(options: TouchlogOptions): void {
   if (options?.ids !== undefined && typeof options.ids !== 'function') {
     issues.push({ code: 'invalid_type', path: ['ids'], message: 'must be a function returning ULIDs' });
   }
+  if (options?.threading !== undefined && options.threading !== false) {
+    if (typeof options.threading !== 'object' || options.threading === null) {
+      issues.push({ code: 'invalid_type', path: ['threading'], message: 'must be threading options ({ window, requireReplyPrefix, prefixes, bySubject }) or false' });
+    } else {
+      try {
+        threadConversations([], options.threading); // checks the options, threads nothing
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        for (const issue of error.issues) issues.push({ ...issue, path: ['threading', ...issue.path.slice(1)] });
+      }
+    }
+  }
   if (issues.length > 0) throw new ValidationError('touchlog options', issues);
 }
 
@@ -181,6 +204,7 @@ export function createTouchlog(options: TouchlogOptions): Touchlog {
     events,
     classifier: options.classifier,
     dedupe: options.dedupe,
+    threading: options.threading === false ? (false as const) : { ...(options.threading ?? {}) },
     now(): string {
       const date = clock();
       if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
@@ -204,6 +228,7 @@ function bind(ctx: StoreContext): Touchlog {
     tenant: ctx.tenant,
     actor: ctx.actor,
     adapter: ctx.adapter,
+    threading: ctx.threading,
     customers: new Customers(ctx),
     interactions: new Interactions(ctx),
     communications: new Communications(ctx),

@@ -6,6 +6,7 @@ import {
   IdentifierConflictError,
   isTouchlogError,
   SourceConflictError,
+  ValidationError,
   VersionConflictError,
   type TouchlogError,
 } from '../errors/index.js';
@@ -16,6 +17,8 @@ import type { FollowUp, ValidFollowUpInput } from '../models/follow-up.js';
 import { identifierKey } from '../models/identifiers.js';
 import type { Interaction, ValidInteractionInput } from '../models/interaction.js';
 import { MODEL_SPECS, recordFromRow, type ModelSpec, type StoredModels } from './model-specs.js';
+import type { ThreadOptions } from '../timeline/thread.js';
+import { isThreadable, ThreadClosure, threadKeyLinks, type IncomingMessage } from './threading.js';
 import type { Classification } from '../classification/rules.js';
 import { applyClassification } from './classify.js';
 import { DuplicateFinder, foldCopy, type DedupableRecord } from './dedupe.js';
@@ -137,6 +140,8 @@ export function toWrite<M extends WritableModel>(
   record: StoredModels[M],
   assignment: CustomerAssignment,
   sourceHash: string | null,
+  /** The store's threading: a message's thread keys are written with it (see `threading.ts`). */
+  threading: ThreadOptions | false,
   /** The record's JSON, when the caller has it already. */
   document: string = JSON.stringify(record),
 ): RecordWrite {
@@ -162,9 +167,12 @@ export function toWrite<M extends WritableModel>(
     salt: newSalt(),
     document,
   };
+  // A message's thread keys; a copy (below) keeps them, since threading reads copies too.
+  const threadKeys = spec.collection === 'communications' ? threadKeyLinks(record as CommunicationRecord, threading) : [];
   // A copy of an event another record stands for stays off the timeline and out of link lookups.
-  if ((record as { duplicateOf?: string }).duplicateOf !== undefined) return { row, links: [], timeline: [] };
-  return { row, links: spec.links(record), timeline: spec.timeline(record) };
+  if ((record as { duplicateOf?: string }).duplicateOf !== undefined) return { row, links: threadKeys, timeline: [] };
+  const links = spec.links(record);
+  return { row, links: threadKeys.length === 0 ? links : [...links, ...threadKeys], timeline: spec.timeline(record) };
 }
 
 /**
@@ -174,8 +182,8 @@ export function toWrite<M extends WritableModel>(
  * the same content always gives the same digest, however the source ordered it. Reordering a
  * model's fields would change every digest (test/store/source-digest.test.ts pins them).
  *
- * `threadId` is left out: it is assigned by an import's threading, which can differ from one
- * import to the next without the message having changed.
+ * `threadId` is left out: it is assigned by threading, which can change when other messages of
+ * the conversation arrive without the message having changed.
  */
 export function sourceDigest(input: object): string {
   return sourcePayload(input).digest;
@@ -273,6 +281,7 @@ export async function writeRecords<M extends WritableModel>(
   const builder = BUILDERS[model] as unknown as Builder<M>;
   const { tx, tenant } = session;
   const now = session.ctx.now();
+  const threading = session.ctx.threading;
   const results: Array<RecordResult<StoredModels[M]> | TouchlogError> = [];
   if (inputs.length === 0) return results;
 
@@ -323,12 +332,19 @@ export async function writeRecords<M extends WritableModel>(
     const known = pending.get(before.id);
     const version = (known?.write.row.version ?? row!.version) + 1;
     const record = { ...next, version, updatedAt: now } as StoredModels[M];
-    const write = toWrite(spec, record, assignment, known?.write.row.sourceHash ?? row?.sourceHash ?? null);
+    const write = toWrite(spec, record, assignment, known?.write.row.sourceHash ?? row?.sourceHash ?? null, threading);
     pending.set(before.id, { write, kind: known?.kind ?? 'update', expectedVersion: known?.expectedVersion ?? row!.version });
     finder?.remember(record as unknown as DedupableRecord, write.row);
     await session.audit(spec, 'update', assignment.homeCustomerId, before, record, write, reason);
     return record;
   };
+
+  const threads = model === 'communication' && threading !== false ? await planThreads(session, inputs as readonly ValidCommunicationInput[], bySource, threading) : undefined;
+  if (threads) {
+    for (const { row, record, threadId } of threads.rethreads) {
+      await rewrite(record as unknown as StoredModels[M], { ...record, threadId } as unknown as StoredModels[M], { customerId: row.customerId, homeCustomerId: row.homeCustomerId }, row, 'threaded again: a message of its conversation arrived');
+    }
+  }
 
   for (let index = 0; index < inputs.length; index++) {
     const raw = inputs[index]!;
@@ -339,7 +355,10 @@ export async function writeRecords<M extends WritableModel>(
       const payload = source ? sourcePayload(raw) : undefined;
       const digest = payload ? payload.digest : null;
       const classified = applyClassification(session.ctx.classifier?.name ?? '', model, raw, options.classifications?.[index]);
-      const input = classified.input;
+      const threadError = threads?.errors.get(index);
+      if (threadError) throw threadError;
+      const threadId = threads?.threadIds.get(index);
+      const input = threadId === undefined ? classified.input : ({ ...classified.input, threadId } as ValidInputs[M]);
       const existing = source ? bySource.get(sourceMapKey(source.system, source.externalId)) : undefined;
 
       if (existing) {
@@ -367,7 +386,7 @@ export async function writeRecords<M extends WritableModel>(
         if (model === 'customer') {
           identifierRows.push(...(await identifierChanges(session, stored as Customer, next as Customer)));
         }
-        const write = toWrite(spec, next, assignment, digest);
+        const write = toWrite(spec, next, assignment, digest, threading);
         const previous = pending.get(existing.id);
         pending.set(existing.id, {
           write,
@@ -380,7 +399,7 @@ export async function writeRecords<M extends WritableModel>(
         continue;
       }
 
-      const id = session.ctx.newId();
+      const id = threads?.ids.get(index) ?? session.ctx.newId();
       if (model === 'customer') session.noKeyYet(id);
       const assignment =
         model === 'customer'
@@ -410,7 +429,7 @@ export async function writeRecords<M extends WritableModel>(
       // The input's JSON serves as the record's when nothing changed the record since it was built.
       const reuse = record === built && classified.note === undefined && payload?.inputJson !== undefined && PLAIN_BUILDS.has(model);
       const document = reuse ? documentFromInput(record as Base, raw as { customer?: unknown }, payload.inputJson!) : undefined;
-      const write = toWrite(spec, record, assignment, digest, document);
+      const write = toWrite(spec, record, assignment, digest, threading, document);
       finder?.remember(record as unknown as DedupableRecord, write.row);
       pending.set(id, { write, kind: 'insert', expectedVersion: 0 });
       if (source) bySource.set(sourceMapKey(source.system, source.externalId), write.row);
@@ -419,6 +438,24 @@ export async function writeRecords<M extends WritableModel>(
     } catch (error) {
       if (options.mode === 'atomic' || !isItemError(error)) throw error;
       results.push(error);
+    }
+  }
+
+  if (threads) {
+    // Messages threaded with the batch but not stored (failed, or a re-delivery): thread again without them.
+    const kept = threads.incoming.filter((message) => pending.has(message.id));
+    if (kept.length < threads.incoming.length) {
+      const { threadIds } = threads.closure.thread(kept);
+      for (const [id, threadId] of threadIds) {
+        const known = pending.get(id);
+        const stored = known === undefined ? threads.closure.storedRow(id) : undefined;
+        const row = known?.write.row ?? stored;
+        if (row === undefined) continue; // a message that was not stored
+        const current = recordFromRow<CommunicationRecord>(row);
+        if (current.threadId === threadId) continue;
+        const assignment = { customerId: row.customerId, homeCustomerId: row.homeCustomerId };
+        await rewrite(current as unknown as StoredModels[M], { ...current, threadId } as unknown as StoredModels[M], assignment, stored, 'threaded again: a message of its batch was not stored');
+      }
     }
   }
 
@@ -435,6 +472,70 @@ export async function writeRecords<M extends WritableModel>(
   }
   if (identifierRows.length > 0) await tx.putIdentifiers(tenant, identifierRows);
   return results;
+}
+
+/** The threading of a batch of messages, decided before any of them is built (each is audited once, as written). */
+interface ThreadPlan {
+  readonly closure: ThreadClosure;
+  /** The batch's messages that threading decides, with the record ids they will have. */
+  readonly incoming: readonly IncomingMessage[];
+  /** Record id of each new message, by input index (allocated here, because a thread id may be one). */
+  readonly ids: ReadonlyMap<number, string>;
+  /** Thread id of each threaded message, by input index. */
+  readonly threadIds: ReadonlyMap<number, string>;
+  /** Inputs whose own `threadId` is not the one threading gives them. */
+  readonly errors: ReadonlyMap<number, TouchlogError>;
+  /** Stored messages that move to another thread. */
+  readonly rethreads: ReturnType<ThreadClosure['thread']>['rethreads'];
+}
+
+async function planThreads(
+  session: WriteSession,
+  inputs: readonly ValidCommunicationInput[],
+  bySource: ReadonlyMap<string, RecordRow>,
+  threading: ThreadOptions,
+): Promise<ThreadPlan> {
+  const closure = new ThreadClosure(session.tx, session.tenant, threading);
+  const incoming: IncomingMessage[] = [];
+  const indexOf = new Map<string, number>();
+  const ids = new Map<number, string>();
+  const replaced: CommunicationRecord[] = [];
+  inputs.forEach((input, index) => {
+    if (!isThreadable(input, threading)) return;
+    const existing = input.source ? bySource.get(sourceMapKey(input.source.system, input.source.externalId)) : undefined;
+    let id: string;
+    if (existing) {
+      const stored = recordFromRow<CommunicationRecord>(existing);
+      // Unchanged, stale or conflicting: the stored message stays as it is (and is read as stored).
+      if ((input.source!.version ?? 0) <= (stored.source?.version ?? 0)) return;
+      id = existing.id;
+      replaced.push(stored);
+    } else {
+      id = session.ctx.newId();
+      ids.set(index, id);
+    }
+    indexOf.set(id, index);
+    const { messageId, inReplyTo, references, subject, from, to, cc, sentAt } = input;
+    incoming.push({ id, messageId, inReplyTo, references, subject, from, to, cc, sentAt });
+  });
+  const threadIds = new Map<number, string>();
+  const errors = new Map<number, TouchlogError>();
+  if (incoming.length === 0) return { closure, incoming, ids, threadIds, errors, rethreads: [] };
+  await closure.extend([...incoming, ...replaced]);
+  const threaded = closure.thread(incoming);
+  for (const [id, index] of indexOf) {
+    const threadId = threaded.threadIds.get(id)!;
+    const given = inputs[index]!.threadId;
+    if (given !== undefined && given !== threadId) {
+      errors.set(
+        index,
+        new ValidationError('communication', [
+          { code: 'invalid_value', path: ['threadId'], message: `is decided by threading (here "${threadId}"): leave it out, or create the store with threading: false to set thread ids yourself` },
+        ]),
+      );
+    } else threadIds.set(index, threadId);
+  }
+  return { closure, incoming, ids, threadIds, errors, rethreads: threaded.rethreads };
 }
 
 /** The record with the classifier's reasons kept on it, when the classifier changed anything. */

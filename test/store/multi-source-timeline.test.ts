@@ -45,9 +45,11 @@ describe('a multi-source timeline', () => {
       mail('m2', '2026-03-04T15:00:00Z', { direction: 'outbound', from: { address: 'billing@seller.example' }, to: [{ address: 'ap@northwind.example' }], subject: 'Re: Freight charged twice on INV-1042', body: 'Checking with logistics.', inReplyTo: '<m1@northwind.example>', references: ['<m1@northwind.example>'] }),
       mail('m3', '2026-03-05T08:00:00Z', { subject: 'Fwd: Re: Freight charged twice on INV-1042', body: 'Forwarding the delivery note.', references: ['<m1@northwind.example>', '<m2@northwind.example>'], attachments: [{ name: 'delivery-note.pdf', mediaType: 'application/pdf', size: 20_480 }] }),
     ];
+    // Threaded as they are recorded: the same thread ids as threading the three at once.
     const threads = threadConversations(thread.map((m, i) => ({ ...m, id: String(i), sentAt: toInstant(m.sentAt)! })));
     for (const [i, message] of thread.entries()) {
-      await log.communications.record({ ...message, interactionId: dispute.id, threadId: threads.threadIds.get(String(i))! });
+      const { record } = await log.communications.record({ ...message, interactionId: dispute.id });
+      expect(record.threadId).toBe(threads.threadIds.get(String(i)));
     }
     // The CRM logged the first email too, through BCC.
     const bcc = await log.communications.record({ ...thread[0]!, source: { system: 'crm', externalId: 'BCC-991' }, customer: { id: customer.id } });
@@ -80,8 +82,9 @@ describe('a multi-source timeline', () => {
       ['2026-03-04T15:00', 'communication', 'Re: Freight charged twice on INV-1042', 'mail', '', 'm1@northwind.example'],
       ['2026-03-05T08:00', 'communication', 'Fwd: Re: Freight charged twice on INV-1042', 'mail', '', 'm1@northwind.example'],
       ['2026-03-06T10:00', 'interaction', '', 'phone', 'crm:fingerprint', ''],
-      ['2026-03-10T09:00', 'communication', 'Statement request', 'mail', '', ''],
-      ['2026-03-20T09:00', 'communication', 'Statement request', 'crm', '', ''],
+      // The same subject, no reply prefix: two requests, two conversations.
+      ['2026-03-10T09:00', 'communication', 'Statement request', 'mail', '', 'q1@northwind.example'],
+      ['2026-03-20T09:00', 'communication', 'Statement request', 'crm', '', 'q2@northwind.example'],
       ['2026-03-31T00:00', 'invoice_due', 'INV-1042', 'erp', '', ''],
     ]);
 

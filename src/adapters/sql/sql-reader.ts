@@ -235,19 +235,27 @@ export class SqlReader implements AdapterReader {
     });
   }
 
+  /** Built once per shape, like {@link listRecords}: message writes look their thread keys up here, several per message. */
   async listLinked(tenant: string, query: LinkQuery): Promise<RecordRow[]> {
     if (emptyFilter(query.collections)) return [];
+    // The values in the order the statement below binds them.
+    const parameters: unknown[] = [tenant, query.kind, query.ref, ...(query.collections ?? [])];
+    if (query.after) parameters.push(query.after.at, query.after.id);
+    parameters.push(query.limit);
+    const shape = ['linked', query.order, query.collections?.length ?? -1, query.after !== undefined].join(':');
     return this.scope.run(tenant, 'reading linked records', async (db) => {
-      let select = db
-        .selectFrom('touchlog_links as l')
-        .innerJoin('touchlog_records as r', (join) => join.onRef('r.tenant_id', '=', 'l.tenant_id').onRef('r.id', '=', 'l.record_id'))
-        .selectAll('r')
-        .where('l.tenant_id', '=', tenant)
-        .where('l.kind', '=', query.kind)
-        .where('l.ref', '=', query.ref);
-      if (query.collections) select = select.where('l.collection', 'in', query.collections);
-      select = afterKeyset(select, 'l.at', 'l.record_id', query.after, query.order);
-      const rows = await select.orderBy('l.at', query.order).orderBy('l.record_id', query.order).limit(query.limit).execute();
+      const { rows } = await this.shapes.execute(db, shape, parameters, () => {
+        let select = db
+          .selectFrom('touchlog_links as l')
+          .innerJoin('touchlog_records as r', (join) => join.onRef('r.tenant_id', '=', 'l.tenant_id').onRef('r.id', '=', 'l.record_id'))
+          .selectAll('r')
+          .where('l.tenant_id', '=', tenant)
+          .where('l.kind', '=', query.kind)
+          .where('l.ref', '=', query.ref);
+        if (query.collections) select = select.where('l.collection', 'in', query.collections);
+        select = afterKeyset(select, 'l.at', 'l.record_id', query.after, query.order);
+        return select.orderBy('l.at', query.order).orderBy('l.record_id', query.order).limit(query.limit).compile();
+      });
       return rows.map((row) => toRecordRow(row as StoredRecord));
     });
   }

@@ -9,21 +9,18 @@ import { join, resolve } from 'node:path';
 import { isTouchlogError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { CommunicationInput } from '../../models/communication.js';
 import type { Touchlog } from '../../store/touchlog.js';
-import { threadConversations, type ThreadableMessage, type ThreadOptions } from '../../timeline/thread.js';
 import { decodeUtf8, openInput, pathOf, splitLines, type ImportInput } from '../input.js';
 import { runImport, type ImportOptions, type ImportPosition, type ImportReport, type ParsedRecord } from '../run-import.js';
 import { splitMbox } from './mbox.js';
-import { parseEmail, type EmailOptions, type ParsedEmail } from './parse-email.js';
+import { parseEmail, type EmailOptions } from './parse-email.js';
 
 /** Options of {@link importMbox} and {@link importEml}. */
 export interface EmailImportOptions extends EmailOptions, ImportOptions {
-  /** Options of `threadConversations`, or `false` to leave `threadId` unset. */
-  readonly threading?: ThreadOptions | false;
   /** Largest message accepted, in bytes; 50 MiB when not given. Larger ones are rejected. */
   readonly maxMessageBytes?: number;
   /**
    * Where the import keeps the parsed messages between reading and writing (they are read once
-   * and threaded before anything is stored): a private directory (0700, files 0600) created inside
+   * before they are stored): a private directory (0700, files 0600) created inside
    * this one and removed when the import ends. The operating system's temporary directory when not
    * given. Leftovers of imports that crashed are removed by the next import using the same
    * directory. See docs/compliance.md.
@@ -131,7 +128,7 @@ function spoolDirectoryError(parent: string, error: unknown): unknown {
 }
 
 /**
- * Spool of parsed records on disk, between reading (and threading) and writing: message bodies
+ * Spool of parsed records on disk, between reading and writing: message bodies
  * and addresses, so it is private — a directory only its user can enter (0700) holding files only
  * its user can read (0600) — and removed when the import ends, however it ends. If the process
  * dies, the next email import that uses the same directory removes it (see removeStaleSpools).
@@ -204,23 +201,6 @@ class Spool {
   }
 }
 
-/** What threading keeps of a message: its headers, not its body. */
-type Probe = ThreadableMessage & { readonly id: string };
-
-function probeOf(index: number, input: ParsedEmail['input']): Probe {
-  return {
-    id: String(index),
-    messageId: input.messageId,
-    inReplyTo: input.inReplyTo,
-    references: input.references,
-    subject: input.subject,
-    from: input.from,
-    to: input.to,
-    cc: input.cc,
-    sentAt: input.sentAt,
-  };
-}
-
 function rejectionOf(error: unknown, location: string): Extract<ParsedRecord, { rejection: unknown }>['rejection'] {
   if (isTouchlogError(error)) {
     return {
@@ -237,9 +217,8 @@ const describe = (at: ImportPosition) =>
   at.file !== undefined ? `${at.file}` : at.line !== undefined ? `message at line ${at.line}` : `message ${at.index + 1}`;
 
 /**
- * The email pipeline. Reading parses every message (one in memory at a time) into a spool file
- * and keeps only its threading headers; threading then runs over all of them; writing streams the
- * spool through `log.ingest` with each message's `threadId`.
+ * The email pipeline. Reading parses every message (one in memory at a time) into a spool file;
+ * writing streams the spool through `log.ingest`, which threads the messages as they are stored.
  */
 async function importMessages(
   log: Touchlog,
@@ -249,7 +228,6 @@ async function importMessages(
 ): Promise<ImportReport> {
   const spool = await Spool.create(resolve(options.spoolDirectory ?? tmpdir()));
   try {
-    const probes: Probe[] = [];
     let read = 0;
     let lastReport = 0;
     for await (const message of messages) {
@@ -269,7 +247,6 @@ async function importMessages(
       } else {
         try {
           const { input } = await parseEmail(message.bytes, { ...options, ...(message.envelopeDate ? { fallbackDate: message.envelopeDate } : {}) });
-          probes.push(probeOf(message.at.index, input));
           record = { at: message.at, data: input };
         } catch (error) {
           record = { at: message.at, rejection: rejectionOf(error, describe(message.at)) };
@@ -286,21 +263,10 @@ async function importMessages(
     await spool.close();
     options.onProgress?.({ phase: 'reading', read, bytesRead: meter.bytesRead(), bytesTotal: meter.bytesTotal, processed: 0, created: 0, updated: 0, unchanged: 0, stale: 0, rejected: 0, batches: 0 });
 
-    const threadIds = options.threading === false ? new Map<string, string>() : threadConversations(probes, options.threading ?? {}).threadIds;
-    probes.length = 0;
-
     async function* records(): AsyncGenerator<ParsedRecord> {
       for await (const record of spool.read()) {
-        if ('rejection' in record) {
-          yield record;
-          continue;
-        }
-        const data = { ...record.data } as Record<string, unknown>;
-        // The thread id is not part of the source digest: a message stored before stays
-        // `unchanged` (and keeps its thread) whatever this import's threading says.
-        const threadId = threadIds.get(String(record.at.index));
-        if (threadId !== undefined) data['threadId'] = threadId;
-        yield { at: record.at, item: { model: 'communication', data } };
+        if ('rejection' in record) yield record;
+        else yield { at: record.at, item: { model: 'communication', data: record.data } };
       }
     }
     return await runImport(log, records(), meter, options);
@@ -324,7 +290,8 @@ function checkOptions(options: EmailImportOptions): void {
 
 /**
  * Imports an mbox mailbox: every message becomes a communication record (see {@link parseEmail}),
- * threaded with `threadConversations` (`threadId`), its customer resolved by the store from the
+ * threaded by the store as it is recorded (`threadId`; see the `threading` option of
+ * `createTouchlog`), its customer resolved by the store from the
  * other party's addresses (or created with `createMissingCustomers`). Idempotent: the source key
  * is the mail system and the Message-ID, so importing the same mailbox again changes nothing.
  * Rejections name the line of the message's envelope.
