@@ -4,12 +4,12 @@ import { DeliveryEventInputSchema, type CommunicationPatch, type CommunicationRe
 import { communicationPatchValidator, createValidator } from '../validation/index.js';
 import { RecordCollection, type UpdateOptions } from './collection.js';
 import type { StoreContext } from './session.js';
-import { isThreadable, ThreadClosure } from './threading.js';
+import { isThreadable, ThreadClosure, threadIdNotDecided } from './threading.js';
 import { toWrite } from './write-records.js';
+import { assertTransition, DELIVERY_TRANSITIONS } from './state-machines.js';
 
 /** Fields a message is threaded by: a patch touching one threads it again. */
 const THREADED_BY = ['messageId', 'inReplyTo', 'references', 'subject', 'from', 'to', 'cc', 'sentAt', 'threadId'] as const;
-import { assertTransition, DELIVERY_TRANSITIONS } from './state-machines.js';
 
 const deliveryValidator = createValidator('delivery event', DeliveryEventInputSchema);
 
@@ -39,9 +39,7 @@ export class Communications extends RecordCollection<'communication'> {
       const { threadIds, rethreads } = closure.thread(threaded ? [next] : [], [id]);
       const threadId = threaded ? threadIds.get(id)! : next.threadId;
       if (valid.threadId !== undefined && valid.threadId !== threadId) {
-        throw new ValidationError('communication patch', [
-          { code: 'invalid_value', path: ['threadId'], message: `is decided by threading (here "${threadId}"): leave it out, or create the store with threading: false to set thread ids yourself` },
-        ]);
+        throw threadIdNotDecided('communication patch', threadId);
       }
       for (const { row, record, threadId: moved } of rethreads) {
         const after = { ...record, threadId: moved, version: row.version + 1, updatedAt: this.ctx.now() };

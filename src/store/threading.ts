@@ -1,12 +1,9 @@
-import type { AdapterReader, Keyset, RecordRow } from "../adapters/contract.js";
-import type { CommunicationRecord } from "../models/communication.js";
-import {
-  threadConversations,
-  type ThreadableMessage,
-  type ThreadOptions,
-} from "../timeline/thread.js";
-import { threadKeysOf } from "../timeline/thread-keys.js";
-import { recordFromRow } from "./model-specs.js";
+import type { AdapterReader, Keyset, RecordRow } from '../adapters/contract.js';
+import { ValidationError } from '../errors/index.js';
+import type { CommunicationRecord } from '../models/communication.js';
+import { threadConversations, type ThreadableMessage, type ThreadOptions } from '../timeline/thread.js';
+import { threadKeysOf } from '../timeline/thread-keys.js';
+import { recordFromRow } from './model-specs.js';
 
 /**
  * Threading as messages arrive. Every stored message with something to thread by (a Message-ID,
@@ -26,13 +23,10 @@ import { recordFromRow } from "./model-specs.js";
  */
 
 /** Link kind of thread keys; financial link kinds are a closed list, so it cannot collide with one. */
-export const THREAD_KEY_LINK = "touchlog.thread";
+export const THREAD_KEY_LINK = 'touchlog.thread';
 
 /** The link rows of a message's thread keys (none for a message with nothing to thread by). */
-export function threadKeyLinks(
-  message: CommunicationRecord,
-  threading: ThreadOptions | false
-): Array<{ kind: string; ref: string }> {
+export function threadKeyLinks(message: CommunicationRecord, threading: ThreadOptions | false): Array<{ kind: string; ref: string }> {
   if (threading === false) return [];
   return threadKeysOf(message, threading).map((ref) => ({
     kind: THREAD_KEY_LINK,
@@ -41,18 +35,19 @@ export function threadKeyLinks(
 }
 
 /** `true` when threading decides the message's thread id: it has something to thread by. */
-export function isThreadable(
-  message: Pick<
-    ThreadableMessage,
-    "messageId" | "inReplyTo" | "references" | "subject"
-  >,
-  threading: ThreadOptions
-): boolean {
+export function isThreadable(message: Pick<ThreadableMessage, 'messageId' | 'inReplyTo' | 'references' | 'subject'>, threading: ThreadOptions): boolean {
   return threadKeysOf(message, threading).length > 0;
 }
 
 /** A message of the write being threaded: its record id (known before it is stored) and its fields. */
 export type IncomingMessage = ThreadableMessage;
+
+/** The error of a message given a `threadId` that is not the one threading decides. */
+export function threadIdNotDecided(subject: string, threadId: string | undefined): ValidationError {
+  return new ValidationError(subject, [
+    { code: 'invalid_value', path: ['threadId'], message: `is decided by threading (here "${threadId}"): leave it out, or create the store with threading: false to set thread ids yourself` },
+  ]);
+}
 
 /** A stored message whose thread id changes because of the write. */
 export interface Rethread {
@@ -69,43 +64,22 @@ const PAGE = 500;
  */
 export class ThreadClosure {
   /** Stored messages read so far, by record id. */
-  private readonly stored = new Map<
-    string,
-    { row: RecordRow; record: CommunicationRecord }
-  >();
+  private readonly stored = new Map<string, { row: RecordRow; record: CommunicationRecord }>();
   private readonly seenKeys = new Set<string>();
   /** Subject keys (hashes) some message in the set may join by. */
   private readonly joinable = new Set<string>();
-  /** Stored rows read, for the cost figures of the docs and tests. */
-  rowsRead = 0;
 
-  constructor(
-    private readonly reader: AdapterReader,
-    private readonly tenant: string,
-    private readonly options: ThreadOptions
-  ) {}
+  constructor(private readonly reader: AdapterReader, private readonly tenant: string, private readonly options: ThreadOptions) {}
 
   /**
    * Reads everything reachable from these messages' keys (the incoming messages, and the stored
    * versions of those they replace, whose old keys may reach conversations they leave).
    */
-  async extend(
-    messages: ReadonlyArray<
-      Pick<
-        ThreadableMessage,
-        "messageId" | "inReplyTo" | "references" | "subject"
-      >
-    >
-  ): Promise<void> {
+  async extend(messages: ReadonlyArray<Pick<ThreadableMessage, 'messageId' | 'inReplyTo' | 'references' | 'subject'>>): Promise<void> {
     const queue: string[] = [];
-    const enqueue = (
-      message: Pick<
-        ThreadableMessage,
-        "messageId" | "inReplyTo" | "references" | "subject"
-      >
-    ) => {
+    const enqueue = (message: Pick<ThreadableMessage, 'messageId' | 'inReplyTo' | 'references' | 'subject'>) => {
       for (const key of threadKeysOf(message, this.options)) {
-        if (key.startsWith("e:")) this.joinable.add(key.slice(2));
+        if (key.startsWith('e:')) this.joinable.add(key.slice(2));
         else if (!this.seenKeys.has(key)) queue.push(key);
       }
     };
@@ -114,23 +88,14 @@ export class ThreadClosure {
       const key = queue.pop()!;
       if (this.seenKeys.has(key)) continue;
       this.seenKeys.add(key);
-      if (key.startsWith("s:")) {
+      if (key.startsWith('s:')) {
         const hashed = key.slice(2);
-        // A subject nobody may join by links no conversation to another: nothing to read.
+        // A subject nobody may join by links no conversation to another: nothing to read. Every
+        // message that may join by it has an `e:` key row, and incoming ones are in `joinable`
+        // before the first lookup, so one read settles it.
         if (!this.joinable.has(hashed)) {
-          const [any] = await this.reader.listLinked(this.tenant, {
-            kind: THREAD_KEY_LINK,
-            ref: `e:${hashed}`,
-            collections: ["communications"],
-            order: "asc",
-            limit: 1,
-          });
-          if (any === undefined) {
-            // Not settled for good: a message read later may be joinable by it.
-            this.seenKeys.delete(key);
-            this.pendingSubjects.add(key);
-            continue;
-          }
+          const [any] = await this.reader.listLinked(this.tenant, { kind: THREAD_KEY_LINK, ref: `e:${hashed}`, collections: ['communications'], order: 'asc', limit: 1 });
+          if (any === undefined) continue;
           this.joinable.add(hashed);
         }
       }
@@ -140,17 +105,8 @@ export class ThreadClosure {
         this.stored.set(row.id, { row, record });
         enqueue(record);
       }
-      // A subject passed over earlier may have become joinable through what was just read.
-      for (const pending of this.pendingSubjects) {
-        if (this.joinable.has(pending.slice(2))) {
-          this.pendingSubjects.delete(pending);
-          queue.push(pending);
-        }
-      }
     }
   }
-
-  private readonly pendingSubjects = new Set<string>();
 
   private async *rowsOf(ref: string): AsyncGenerator<RecordRow> {
     let after: Keyset | undefined;
@@ -158,12 +114,11 @@ export class ThreadClosure {
       const rows = await this.reader.listLinked(this.tenant, {
         kind: THREAD_KEY_LINK,
         ref,
-        collections: ["communications"],
-        order: "asc",
+        collections: ['communications'],
+        order: 'asc',
         limit: PAGE,
         ...(after ? { after } : {}),
       });
-      this.rowsRead += rows.length;
       yield* rows;
       if (rows.length < PAGE) return;
       const last = rows[rows.length - 1]!;
@@ -176,24 +131,16 @@ export class ThreadClosure {
    * the same id), leaving out the stored messages `without` (no longer threaded). Returns the thread id of every incoming message, and the stored messages whose
    * thread id is not the one stored.
    */
-  thread(
-    incoming: readonly IncomingMessage[],
-    without: readonly string[] = []
-  ): { threadIds: ReadonlyMap<string, string>; rethreads: Rethread[] } {
-    const replaced = new Set([
-      ...incoming.map((message) => message.id),
-      ...without,
-    ]);
+  thread(incoming: readonly IncomingMessage[], without: readonly string[] = []): { threadIds: ReadonlyMap<string, string>; rethreads: Rethread[] } {
+    const replaced = new Set([...incoming.map((message) => message.id), ...without]);
     const messages: ThreadableMessage[] = [...incoming];
-    for (const [id, { record }] of this.stored)
-      if (!replaced.has(id)) messages.push(record);
+    for (const [id, { record }] of this.stored) if (!replaced.has(id)) messages.push(record);
     const { threadIds } = threadConversations(messages, this.options);
     const rethreads: Rethread[] = [];
     for (const [id, { row, record }] of this.stored) {
       if (replaced.has(id)) continue;
       const threadId = threadIds.get(id)!;
-      if (record.threadId !== threadId)
-        rethreads.push({ row, record, threadId });
+      if (record.threadId !== threadId) rethreads.push({ row, record, threadId });
     }
     return { threadIds, rethreads };
   }

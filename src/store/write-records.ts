@@ -6,7 +6,6 @@ import {
   IdentifierConflictError,
   isTouchlogError,
   SourceConflictError,
-  ValidationError,
   VersionConflictError,
   type TouchlogError,
 } from '../errors/index.js';
@@ -18,7 +17,7 @@ import { identifierKey } from '../models/identifiers.js';
 import type { Interaction, ValidInteractionInput } from '../models/interaction.js';
 import { MODEL_SPECS, recordFromRow, type ModelSpec, type StoredModels } from './model-specs.js';
 import type { ThreadOptions } from '../timeline/thread.js';
-import { isThreadable, ThreadClosure, threadKeyLinks, type IncomingMessage } from './threading.js';
+import { isThreadable, ThreadClosure, threadIdNotDecided, threadKeyLinks, type IncomingMessage } from './threading.js';
 import type { Classification } from '../classification/rules.js';
 import { applyClassification } from './classify.js';
 import { DuplicateFinder, foldCopy, type DedupableRecord } from './dedupe.js';
@@ -527,12 +526,7 @@ async function planThreads(
     const threadId = threaded.threadIds.get(id)!;
     const given = inputs[index]!.threadId;
     if (given !== undefined && given !== threadId) {
-      errors.set(
-        index,
-        new ValidationError('communication', [
-          { code: 'invalid_value', path: ['threadId'], message: `is decided by threading (here "${threadId}"): leave it out, or create the store with threading: false to set thread ids yourself` },
-        ]),
-      );
+      errors.set(index, threadIdNotDecided('communication', threadId));
     } else threadIds.set(index, threadId);
   }
   return { closure, incoming, ids, threadIds, errors, rethreads: threaded.rethreads };

@@ -1,8 +1,8 @@
-import { hash64 } from "./hash.js";
-import { normaliseMessageId } from "./message-ids.js";
-import { hasReplyPrefix, subjectKey } from "./subject.js";
-import { ancestorsOf } from "./thread-containers.js";
-import type { ThreadableMessage, ThreadOptions } from "./thread.js";
+import { hash64 } from './hash.js';
+import { normaliseMessageId } from './message-ids.js';
+import { hasReplyPrefix, subjectKey } from './subject.js';
+import { ancestorsOf } from './thread-containers.js';
+import type { ThreadableMessage, ThreadOptions } from './thread.js';
 
 /**
  * Lookup keys that find, among stored messages, every message whose threading can depend on a
@@ -21,32 +21,19 @@ import type { ThreadableMessage, ThreadOptions } from "./thread.js";
  * values sharing a hash only make the store read a few more messages than it needs; the threading
  * itself runs on the messages, never on the keys.
  */
-export function threadKeysOf(
-  message: Pick<
-    ThreadableMessage,
-    "messageId" | "inReplyTo" | "references" | "subject"
-  >,
-  options: ThreadOptions
-): string[] {
+export function threadKeysOf(message: Pick<ThreadableMessage, 'messageId' | 'inReplyTo' | 'references' | 'subject'>, options: ThreadOptions): string[] {
   const keys: string[] = [];
   const messageId = normaliseMessageId(message.messageId);
-  const ancestors = ancestorsOf(
-    messageId,
-    message.references,
-    message.inReplyTo
-  );
+  const ancestors = ancestorsOf(messageId, message.references, message.inReplyTo);
   if (messageId !== undefined) keys.push(`m:${hash64(messageId)}`);
   for (const id of ancestors) keys.push(`m:${hash64(id)}`);
   if (options.bySubject !== false) {
-    const subject = message.subject ?? "";
+    const subject = message.subject ?? '';
     const key = subjectKey(subject, options);
-    if (key !== "") {
+    if (key !== '') {
       const hashed = hash64(key);
       keys.push(`s:${hashed}`);
-      const eligible =
-        ancestors.length === 0 &&
-        (options.requireReplyPrefix === false ||
-          hasReplyPrefix(subject, options));
+      const eligible = ancestors.length === 0 && (options.requireReplyPrefix === false || hasReplyPrefix(subject, options));
       if (eligible) keys.push(`e:${hashed}`);
     }
   }
